@@ -1,0 +1,70 @@
+# 금융인증서비스 — the two commands of the README: `make run` and `make test`.
+# Each target installs what is missing on a fresh machine of this kind (Debian, Python 3.11, Node).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help run test test-unit test-e2e setup lint clean
+
+help:
+	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install what is missing (Chromium included), run unit and e2e tests"
+
+# --- installation (each step runs only when its inputs changed) ---
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# htmx comes from the pinned npm package, never from a CDN and never from git.
+static/vendor/htmx.min.js: node_modules/.installed
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+# Debian's Chromium drives the e2e tests; Playwright never downloads a browser here.
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+setup: $(VENV)/.runtime static/vendor/htmx.min.js
+
+# --- the two commands ---
+
+run: setup
+	FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1 $(BIN)/flask db upgrade
+	FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1 $(BIN)/flask seed
+	FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1 $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# pytest exits 5 when it collected no test; make treats that as the failure it is.
+test: setup $(VENV)/.dev /usr/bin/chromium test-unit test-e2e
+
+test-unit: setup $(VENV)/.dev
+	$(BIN)/python -m pytest tests
+
+test-e2e: setup $(VENV)/.dev /usr/bin/chromium
+	$(BIN)/python -m pytest e2e
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check app tests e2e bench wsgi.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor e2e-artifacts .pytest_cache

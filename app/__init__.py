@@ -1,0 +1,108 @@
+"""금융인증서비스: the application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app import config as settings
+from app.extensions import csrf, db, htmx, migrate
+
+VERSION = "0.1.0"
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` overrides everything (tests pass INSTANCE_PATH and the DB URL)."""
+    config = dict(config or {})
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("FINCERT_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+
+    app.config.update(settings.settings_from_env(os.environ))
+    app.config.update(
+        VERSION=VERSION,
+        SQLALCHEMY_DATABASE_URI=settings.database_url(os.environ, app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_NAME="fincert_session",
+        # The widget runs in a relying party's iframe: its cookies must be third-party-capable
+        # (SameSite=None; Secure) and partitioned per top-level site (CHIPS).
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="None",
+        SESSION_COOKIE_PARTITIONED=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=256 * 1024,
+        WTF_CSRF_SSL_STRICT=False,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.secret_key(os.environ, app.instance_path)
+    if not app.config.get("KEK"):
+        app.config["KEK"] = settings.key_encryption_key(os.environ, app.instance_path)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from app import errors, security_headers
+    from app.ui import choose_family
+
+    security_headers.init_app(app)
+    errors.init_app(app)
+
+    @app.before_request
+    def pick_template_family() -> None:
+        g.ui = choose_family(request)
+
+    @app.context_processor
+    def template_globals() -> dict[str, Any]:
+        return {"ui": g.get("ui", "desktop"), "app_version": VERSION}
+
+    from app.banks import issue_page_url
+    from app.rendering import form_errors
+
+    app.jinja_env.globals.update(
+        form_errors=form_errors,
+        bank_page_url=lambda bank: issue_page_url(bank, app.config["PUBLIC_URL"]),
+    )
+
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.home.routes import bp as home_bp
+    from app.sms.routes import bp as outbox_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(outbox_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.commands import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL and a busy timeout let threads and processes share the SQLite file safely."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

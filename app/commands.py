@@ -1,0 +1,18 @@
+"""``flask --app wsgi …`` commands that are not tied to one domain package."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from app.banks import seed_banks
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+
+    @app.cli.command("seed")
+    def seed() -> None:
+        """Seed the 22 banks and the demo data (idempotent)."""
+        count = seed_banks()
+        click.echo(f"banks: {count}")

@@ -1,0 +1,1 @@
+"""The service's home page, health check and bank finder."""

@@ -1,0 +1,24 @@
+"""Messages handed to the SMS gateway: the embedded outbox and the provider's log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import utcnow
+from app.extensions import db
+
+
+class SmsMessage(db.Model):
+    __tablename__ = "sms_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(8), default="sms")  # "sms" | "ars" | "email"
+    body: Mapped[str] = mapped_column(Text)
+    gateway: Mapped[str] = mapped_column(String(16))  # "outbox" | "http"
+    status: Mapped[str] = mapped_column(String(16), default="sent")
+    provider_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

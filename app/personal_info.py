@@ -1,0 +1,97 @@
+"""가입정보 rules: name, Korean mobile number, birth date (DESIGN §4).
+
+Each rule raises ``InvalidField`` with a Korean message for the field, so views only map
+the exception to the form field it belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from app.clock import utcnow
+
+
+class InvalidField(ValueError):
+    """A value a user typed breaks a rule; ``message`` is what they are shown."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+_PHONE = re.compile(r"01[016789][0-9]{7,8}")
+_NAME = re.compile(r"[가-힣A-Za-z][가-힣A-Za-z .·-]{0,29}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def normalise_phone(raw: str, field: str = "phone") -> str:
+    """``010-1234-5678`` / ``01012345678`` → ``01012345678``."""
+    digits = re.sub(r"[\s-]", "", raw or "")
+    if not digits:
+        raise InvalidField(field, "휴대폰번호를 입력해주세요.")
+    if not _PHONE.fullmatch(digits):
+        raise InvalidField(field, "휴대폰번호를 010-1234-5678 형식으로 정확히 입력해주세요.")
+    return digits
+
+
+def normalise_phone_or_empty(raw: str) -> str:
+    """The normalised number, or ``""`` when it is not a valid mobile number."""
+    try:
+        return normalise_phone(raw)
+    except InvalidField:
+        return ""
+
+
+def format_phone(phone: str) -> str:
+    """``01012345678`` → ``010-1234-5678`` for display."""
+    if len(phone) == 11:
+        return f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
+    return f"{phone[:3]}-{phone[3:6]}-{phone[6:]}"
+
+
+def mask_phone(phone: str) -> str:
+    """``01012345678`` → ``010-****-5678``."""
+    return f"{phone[:3]}-****-{phone[-4:]}"
+
+
+def parse_birth_date(raw: str, field: str = "birth_date") -> date:
+    """Eight digits (YYYYMMDD), a real date, not in the future, not before 1900."""
+    text = (raw or "").strip().replace("-", "").replace(".", "")
+    if not text:
+        raise InvalidField(field, "생년월일 8자리를 입력해주세요.")
+    if not re.fullmatch(r"[0-9]{8}", text):
+        raise InvalidField(field, "생년월일은 숫자 8자리(예: 19900101)로 입력해주세요.")
+    try:
+        born = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise InvalidField(field, "존재하지 않는 날짜입니다. 생년월일을 확인해주세요.") from None
+    if born > utcnow().date():
+        raise InvalidField(field, "생년월일은 미래의 날짜일 수 없습니다.")
+    if born.year < 1900:
+        raise InvalidField(field, "생년월일을 확인해주세요.")
+    return born
+
+
+def normalise_name(raw: str, field: str = "name") -> str:
+    """A person's name: NFC, trimmed, 1–30 letters (Hangul or Latin), no control characters."""
+    name = unicodedata.normalize("NFC", raw or "").strip()
+    name = re.sub(r"\s+", " ", name)
+    if not name:
+        raise InvalidField(field, "이름을 입력해주세요.")
+    if _CONTROL.search(name) or not _NAME.fullmatch(name):
+        raise InvalidField(field, "이름은 한글 또는 영문 30자 이내로 입력해주세요.")
+    return name
+
+
+def normalise_email(raw: str, field: str = "email") -> str:
+    """A plausible e-mail address, lower-cased domain, at most 120 characters."""
+    email = (raw or "").strip()
+    if not email:
+        raise InvalidField(field, "이메일 주소를 입력해주세요.")
+    if len(email) > 120 or _CONTROL.search(email) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", email):
+        raise InvalidField(field, "이메일 주소를 name@example.com 형식으로 입력해주세요.")
+    local, domain = email.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"

@@ -1,0 +1,69 @@
+// Behaviour shared by every page: focus after an htmx swap, disclosure buttons, countdowns.
+// No inline script anywhere (CSP script-src 'self'); everything hangs off data attributes.
+(function () {
+  "use strict";
+
+  // Move focus to the new step's heading so screen readers announce where the user is.
+  function focusStepHeading(container) {
+    var heading = container.querySelector("[data-step-heading]");
+    if (heading) {
+      heading.focus({ preventScroll: false });
+    }
+  }
+
+  // A button with aria-controls shows or hides the element it controls.
+  function wireDisclosures(root) {
+    root.querySelectorAll("[data-disclosure]").forEach(function (button) {
+      if (button.dataset.wired) return;
+      button.dataset.wired = "1";
+      var panel = document.getElementById(button.getAttribute("aria-controls"));
+      if (!panel) return;
+      // Without JavaScript the server renders the panel open (a GET fallback); with it we toggle in place.
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        var open = button.getAttribute("aria-expanded") === "true";
+        button.setAttribute("aria-expanded", open ? "false" : "true");
+        panel.hidden = open;
+      });
+    });
+  }
+
+  // <span data-countdown-until="EPOCH_SECONDS"> shows the time left as m:ss.
+  function tickCountdowns() {
+    var now = Date.now() / 1000;
+    document.querySelectorAll("[data-countdown-until]").forEach(function (el) {
+      var left = Math.max(0, Math.round(Number(el.dataset.countdownUntil) - now));
+      var text = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (el.textContent !== text) el.textContent = text;
+      if (left === 0 && el.dataset.expiredText && !el.dataset.expiredShown) {
+        el.dataset.expiredShown = "1";
+        var note = document.getElementById(el.dataset.expiredTarget || "");
+        if (note) note.textContent = el.dataset.expiredText;
+      }
+    });
+  }
+
+  function init(root) {
+    wireDisclosures(root);
+    document.dispatchEvent(new CustomEvent("fincert:content", { detail: { root: root } }));
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    tickCountdowns();
+    window.setInterval(tickCountdowns, 1000);
+  });
+
+  // New content from any swap (outerHTML swaps included) gets its behaviour wired.
+  document.addEventListener("htmx:load", function (event) {
+    init(event.detail.elt);
+    tickCountdowns();
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "main") {
+      focusStepHeading(target);
+    }
+  });
+})();

@@ -1,0 +1,66 @@
+"""Helpers for tests (unit and e2e): building the test app and emptying its database."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from app import create_app
+from app.banks import seed_banks
+from app.extensions import db
+
+# Fast KDF parameters for tests only; the production default is in app/config.py.
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SCRYPT_N": 2**10,
+    "TESTBED": True,
+    "DEV_OUTBOX": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+}
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests get their own app context, as in production.
+
+    The tests hold an app context for database work; without this, each request would
+    reuse it and share ``g`` and the database session with the test and other requests.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def make_test_app(instance: Path, **overrides: Any) -> Flask:
+    """An app on its own instance folder; the database is PostgreSQL when TEST_DATABASE_URL is set."""
+    config = {**TEST_CONFIG, "INSTANCE_PATH": str(instance), **overrides}
+    database_url = os.environ.get("TEST_DATABASE_URL")
+    if database_url and "SQLALCHEMY_DATABASE_URI" not in overrides:
+        config["SQLALCHEMY_DATABASE_URI"] = database_url
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        flask_migrate.upgrade()
+    return application
+
+
+def reset_database() -> None:
+    """Delete every row (children first), then seed the banks again."""
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+    seed_banks()

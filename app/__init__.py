@@ -56,11 +56,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import errors, security_headers
+    from app import api_json, errors, security_headers
     from app.ui import choose_family
 
     security_headers.init_app(app)
     errors.init_app(app)
+    api_json.init_app(app)
 
     @app.before_request
     def pick_template_family() -> None:
@@ -85,16 +86,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.home.routes import bp as home_bp
+    from app.pki.routes import bp as pki_bp
+    from app.ra.api import bp as ra_api_bp
     from app.sms.routes import bp as outbox_bp
+    from app.testbed.routes import bp as testbed_bp
 
-    app.register_blueprint(home_bp)
-    app.register_blueprint(outbox_bp)
+    for blueprint in (home_bp, pki_bp, ra_api_bp, outbox_bp, testbed_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from app.commands import register
+    from app.pki.commands import ca_cli, cert_cli
+    from app.ra.commands import ra_cli
 
     register(app)
+    for group in (ca_cli, cert_cli, ra_cli):
+        app.cli.add_command(group)
 
 
 @event.listens_for(Engine, "connect")

@@ -20,7 +20,7 @@ _ENV_SETTINGS: list[tuple[str, str, Any, type]] = [
     ("DEMO_RP_URL", "FINCERT_DEMO_RP_URL", "http://localhost:5000/rp/demo/", str),
     ("TESTBED", "FINCERT_TESTBED", False, bool),
     ("DEV_OUTBOX", "FINCERT_DEV_OUTBOX", False, bool),
-    ("POLICY_OID", "FINCERT_POLICY_OID", "2.999.82.1.1", str),
+    ("POLICY_OID", "FINCERT_POLICY_OID", "2.25.171032817.1.1", str),
     ("SERVICE_ORG", "FINCERT_SERVICE_ORG", "FinCert Demo", str),
     ("SCRYPT_N", "FINCERT_SCRYPT_N", 2**14, int),
     ("SCRYPT_R", "FINCERT_SCRYPT_R", 8, int),

@@ -64,3 +64,25 @@ def reset_database() -> None:
             db.session.execute(table.delete())
     db.session.commit()
     seed_banks()
+
+
+DEFAULT_PIN = "246813"
+
+
+def subscriber_with_certificate(
+    name: str = "홍길동",
+    phone: str = "01012345678",
+    birth: str = "19900101",
+    bank_code: str = "004",
+    pin: str = DEFAULT_PIN,
+    **issue_options: Any,
+):
+    """A cloud account with one certificate, made through the same services a bank uses."""
+    from app.banks import get_bank
+    from app.cloud.certificates import find_or_create_subscriber, issue_certificate
+    from app.personal_info import parse_birth_date
+
+    subscriber = find_or_create_subscriber(name, phone, parse_birth_date(birth))
+    certificate = issue_certificate(subscriber, get_bank(bank_code), pin, **issue_options)
+    db.session.commit()
+    return subscriber, certificate

@@ -1,0 +1,1 @@
+"""The cloud key store: subscribers, their certificates, sealed private keys, PIN rules."""

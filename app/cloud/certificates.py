@@ -1,0 +1,305 @@
+"""Certificates in the cloud: issuing, unlocking with the PIN, signing, revoking.
+
+The private key is made here, sealed under PIN + KEK (``keystore``) and stored with its
+certificate in one transaction. Using it counts PIN attempts in the database with one
+atomic UPDATE per attempt, *before* the slow KDF runs, so parallel requests cannot
+get more than ``PIN_MAX_FAILURES`` guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import current_app
+from sqlalchemy import update
+
+from app import audit
+from app.clock import utcnow
+from app.cloud import keystore
+from app.cloud.pin_rules import check_new_pin
+from app.extensions import db
+from app.models import Bank, Certificate, Subscriber
+from app.pki import cms
+from app.pki.ca import current_ca
+from app.pki.crl import publish_crl
+from app.pki.issuance import CertificateProfile, issue_end_entity, new_key_pair, serial_hex, subject_common_name
+
+
+class CertificateUnavailable(Exception):
+    """The certificate cannot be used now; ``message`` is shown to the user."""
+
+    message = "사용할 수 없는 인증서입니다."
+
+
+class CertificateLocked(CertificateUnavailable):
+    message = "비밀번호 5회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."
+
+
+class CertificateRevoked(CertificateUnavailable):
+    message = "폐지된 인증서입니다."
+
+
+class CertificateExpired(CertificateUnavailable):
+    message = "유효기간이 지난 인증서입니다. 갱신하거나 새로 발급받아주세요."
+
+
+class WrongPin(Exception):
+    """The PIN did not open the key; ``failures`` of ``limit`` are now used."""
+
+    def __init__(self, failures: int, limit: int) -> None:
+        super().__init__(f"wrong PIN {failures}/{limit}")
+        self.failures = failures
+        self.limit = limit
+
+    @property
+    def locked(self) -> bool:
+        return self.failures >= self.limit
+
+    @property
+    def message(self) -> str:
+        if self.locked:
+            return (
+                f"비밀번호 {self.failures}/{self.limit}회 오류로 인증서가 잠겼습니다. "
+                "발급 은행에서 재발급을 받아주세요."
+            )
+        return f"비밀번호 {self.failures}/{self.limit}회 오류입니다. {self.limit}회 틀리면 인증서가 잠깁니다."
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    usable: bool
+    label: str  # 사용 가능 | 잠김 | 만료 | 폐지
+
+
+def pin_limit() -> int:
+    return int(current_app.config["PIN_MAX_FAILURES"])
+
+
+def certificate_profile() -> CertificateProfile:
+    config = current_app.config
+    return CertificateProfile(
+        policy_oid=config["POLICY_OID"],
+        service_org=config["SERVICE_ORG"],
+        crl_url=config["PUBLIC_URL"].rstrip("/") + "/pki/crl",
+        validity=timedelta(days=int(config["CERT_VALIDITY_DAYS"])),
+    )
+
+
+def kdf_params() -> keystore.KdfParams:
+    config = current_app.config
+    return keystore.KdfParams(n=int(config["SCRYPT_N"]), r=int(config["SCRYPT_R"]), p=int(config["SCRYPT_P"]))
+
+
+def state_of(certificate: Certificate, now: datetime | None = None) -> CertificateState:
+    """Whether a certificate can be chosen for login or signing, and why not."""
+    now = now or utcnow()
+    if certificate.status == "revoked":
+        return CertificateState(False, "폐지")
+    if certificate.not_after <= now:
+        return CertificateState(False, "만료")
+    if certificate.pin_failures >= pin_limit():
+        return CertificateState(False, "잠김")
+    return CertificateState(True, "사용 가능")
+
+
+def find_subscriber(name: str, phone: str, birth_date: date) -> Subscriber | None:
+    """The cloud account with exactly this 가입정보, if any."""
+    query = db.select(Subscriber).where(
+        Subscriber.name == name, Subscriber.phone == phone, Subscriber.birth_date == birth_date
+    )
+    return db.session.scalars(query).first()
+
+
+def find_or_create_subscriber(name: str, phone: str, birth_date: date, email: str | None = None) -> Subscriber:
+    """Join the cloud (클라우드 가입) or connect to the existing account."""
+    subscriber = find_subscriber(name, phone, birth_date)
+    if subscriber is None:
+        subscriber = Subscriber(name=name, phone=phone, birth_date=birth_date, email=email)
+        db.session.add(subscriber)
+        db.session.flush()
+        audit.record("cloud.joined", subscriber_id=subscriber.id)
+    elif email:
+        subscriber.email = email
+    return subscriber
+
+
+def certificates_of(subscriber: Subscriber) -> list[Certificate]:
+    """The subscriber's certificates that are still in the cloud, favourites first."""
+    query = (
+        db.select(Certificate)
+        .where(Certificate.subscriber_id == subscriber.id, Certificate.status != "revoked")
+        .order_by(Certificate.favourite.desc(), Certificate.not_after.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def issue_certificate(
+    subscriber: Subscriber, bank: Bank, pin: str, *, now: datetime | None = None, check_pin: bool = True
+) -> Certificate:
+    """Make a key pair, a certificate and the sealed key; added to the current transaction.
+
+    An active certificate of the same bank is revoked as superseded (재발급), which also
+    clears a PIN lock: the new certificate starts with no failures.
+    """
+    if check_pin:
+        check_new_pin(pin, subscriber.birth_date)
+    now = now or utcnow()
+    superseded = [previous for previous in certificates_of(subscriber) if previous.bank_code == bank.code]
+    for previous in superseded:
+        revoke(previous, "superseded", by="issuance", publish=False)
+    certificate = _new_certificate(subscriber, bank, pin, now)
+    if superseded:
+        publish_crl()
+    audit.record(
+        "certificate.issued",
+        subscriber_id=subscriber.id,
+        certificate_serial=certificate.serial,
+        bank_code=bank.code,
+        not_after=certificate.not_after.isoformat(),
+    )
+    return certificate
+
+
+def _new_certificate(subscriber: Subscriber, bank: Bank, pin: str, now: datetime) -> Certificate:
+    private_key = new_key_pair()
+    issued = issue_end_entity(
+        current_ca(),
+        certificate_profile(),
+        common_name=subject_common_name(subscriber.name, bank.code),
+        bank_name=bank.name,
+        public_key=private_key.public_key(),
+        now=now,
+    )
+    serial = serial_hex(issued)
+    key_der = private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    certificate = Certificate(
+        subscriber_id=subscriber.id,
+        bank_code=bank.code,
+        serial=serial,
+        subject_cn=subject_common_name_of(issued),
+        cert_der=issued.public_bytes(serialization.Encoding.DER),
+        key_blob=keystore.seal(key_der, pin, current_app.config["KEK"], kdf_params(), context=serial),
+        not_before=issued.not_valid_before_utc.replace(tzinfo=None),
+        not_after=issued.not_valid_after_utc.replace(tzinfo=None),
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def subject_common_name_of(certificate: x509.Certificate) -> str:
+    return str(certificate.subject.get_attributes_for_oid(x509.oid.NameOID.COMMON_NAME)[0].value)
+
+
+def x509_of(certificate: Certificate) -> x509.Certificate:
+    return x509.load_der_x509_certificate(certificate.cert_der)
+
+
+def _refuse_if_unusable(certificate: Certificate) -> None:
+    state = state_of(certificate)
+    if state.usable:
+        return
+    raise {"폐지": CertificateRevoked, "만료": CertificateExpired, "잠김": CertificateLocked}[state.label]()
+
+
+def unlock_private_key(certificate: Certificate, pin: str) -> rsa.RSAPrivateKey:
+    """Open the sealed key with the PIN, counting the attempt atomically (commits).
+
+    The attempt is reserved first: ``UPDATE … SET pin_failures = pin_failures + 1 WHERE
+    pin_failures < limit``. Only a request that got a row may run the KDF; a right PIN
+    then gives the attempt back by resetting the count to zero.
+    """
+    _refuse_if_unusable(certificate)
+    limit = pin_limit()
+    reserved = db.session.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id, Certificate.pin_failures < limit, Certificate.status == "active")
+        .values(pin_failures=Certificate.pin_failures + 1)
+        .returning(Certificate.pin_failures)
+    ).scalar_one_or_none()
+    db.session.commit()
+    if reserved is None:
+        db.session.refresh(certificate)
+        _refuse_if_unusable(certificate)
+        raise CertificateLocked()
+    try:
+        key_der = keystore.unseal(certificate.key_blob, pin, current_app.config["KEK"], context=certificate.serial)
+    except keystore.WrongPinForKey:
+        audit.record(
+            "pin.failed",
+            subscriber_id=certificate.subscriber_id,
+            certificate_serial=certificate.serial,
+            failures=reserved,
+            limit=limit,
+        )
+        if reserved >= limit:
+            audit.record(
+                "certificate.locked", subscriber_id=certificate.subscriber_id, certificate_serial=certificate.serial
+            )
+        db.session.commit()
+        db.session.refresh(certificate)
+        raise WrongPin(reserved, limit) from None
+    db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values(pin_failures=0))
+    db.session.commit()
+    db.session.refresh(certificate)
+    # The key was generated here and GCM authenticated it on the way out, so the costly
+    # RSA consistency check (about 50 ms, more than the KDF) proves nothing new.
+    private_key = serialization.load_der_private_key(key_der, password=None, unsafe_skip_rsa_key_validation=True)
+    assert isinstance(private_key, rsa.RSAPrivateKey)
+    return private_key
+
+
+def sign_contents(
+    certificate: Certificate, private_key: rsa.RSAPrivateKey, contents: list[bytes], *, pss: bool = False
+) -> list[bytes]:
+    """One detached CMS SignedData per content, with the signer's and the issuing CA's certificates."""
+    signer = x509_of(certificate)
+    chain = [current_ca().ca_cert]
+    return [cms.sign_detached(content, signer, private_key, chain, pss=pss) for content in contents]
+
+
+def sign_with_pin(
+    certificate: Certificate, pin: str, contents: list[bytes], *, pss: bool = False, **audit_detail: object
+) -> list[bytes]:
+    """Unlock with the PIN and sign; the signature is audited (never the PIN)."""
+    private_key = unlock_private_key(certificate, pin)
+    signatures = sign_contents(certificate, private_key, contents, pss=pss)
+    audit.record(
+        "signature.created",
+        subscriber_id=certificate.subscriber_id,
+        certificate_serial=certificate.serial,
+        count=len(signatures),
+        **audit_detail,
+    )
+    db.session.commit()
+    return signatures
+
+
+def revoke(certificate: Certificate, reason: str, *, by: str, publish: bool = True) -> None:
+    """Revoke (폐지); the CRL is republished in the same transaction unless the caller will."""
+    if certificate.status == "revoked":
+        return
+    certificate.status = "revoked"
+    certificate.revoked_at = utcnow().replace(microsecond=0)
+    certificate.revocation_reason = reason
+    db.session.flush()
+    audit.record(
+        "certificate.revoked",
+        subscriber_id=certificate.subscriber_id,
+        certificate_serial=certificate.serial,
+        reason=reason,
+        by=by,
+    )
+    if publish:
+        publish_crl()
+
+
+def find_by_serial(serial: str) -> Certificate | None:
+    """A certificate by its hex serial (any case, no separators)."""
+    return db.session.scalars(db.select(Certificate).where(Certificate.serial == serial.upper())).first()

@@ -1,0 +1,19 @@
+"""Published certificate revocation lists (the newest one is served at /pki/crl)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import LargeBinary
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class CrlRecord(db.Model):
+    __tablename__ = "crl_records"
+
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    der: Mapped[bytes] = mapped_column(LargeBinary)
+    this_update: Mapped[datetime]
+    next_update: Mapped[datetime]

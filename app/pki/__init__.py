@@ -1,0 +1,1 @@
+"""The certificate authority: CA keys, end-entity certificates, CMS signing, CRLs, verification."""

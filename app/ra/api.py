@@ -1,0 +1,40 @@
+"""RA API (bank → service): ``POST /api/v1/ra/orders`` with the bank's bearer key."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+
+from app.api_json import ApiError, bearer_token, choice, collect_fields, json_object
+from app.extensions import csrf
+from app.personal_info import normalise_email, normalise_name, normalise_phone, parse_birth_date
+from app.ra.orders import KINDS, bank_for_api_key, place_order
+
+bp = Blueprint("ra_api", __name__, url_prefix="/api/v1/ra")
+csrf.exempt(bp)
+
+ORDER_FIELDS = {
+    "name": normalise_name,
+    "phone": normalise_phone,
+    "birth_date": parse_birth_date,
+    "email": normalise_email,
+    "kind": choice(*KINDS),
+}
+
+
+@bp.post("/orders")
+def create_order() -> ResponseReturnValue:
+    """A bank orders a certificate for a person it has identified (stage 1 done)."""
+    bank = bank_for_api_key(bearer_token())
+    if bank is None:
+        raise ApiError(401, "unauthorized", "은행 API 키가 올바르지 않습니다.")
+    fields = collect_fields(json_object(), ORDER_FIELDS, optional=("email",))
+    order, auth_code = place_order(bank, **fields)
+    body = {
+        "ref_num": order.ref_num,
+        "auth_code": auth_code,
+        "expires_at": order.expires_at.isoformat() + "Z",
+        "bank_code": bank.code,
+        "kind": order.kind,
+    }
+    return jsonify(body), 201

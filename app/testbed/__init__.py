@@ -1,0 +1,1 @@
+"""The integrators' test bed: on only when FINCERT_TESTBED=1."""

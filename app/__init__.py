@@ -77,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         form_errors=form_errors,
         bank_page_url=lambda bank: issue_page_url(bank, app.config["PUBLIC_URL"]),
+        demo_rp_url=app.config["DEMO_RP_URL"],
     )
 
     _register_blueprints(app)
@@ -88,10 +89,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.home.routes import bp as home_bp
     from app.pki.routes import bp as pki_bp
     from app.ra.api import bp as ra_api_bp
+    from app.rp.api import bp as rp_api_bp
+    from app.rpdemo.routes import bp as rpdemo_bp
     from app.sms.routes import bp as outbox_bp
     from app.testbed.routes import bp as testbed_bp
+    from app.widget.routes import bp as widget_bp
 
-    for blueprint in (home_bp, pki_bp, ra_api_bp, outbox_bp, testbed_bp):
+    for blueprint in (home_bp, pki_bp, ra_api_bp, rp_api_bp, rpdemo_bp, outbox_bp, testbed_bp, widget_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from app.banks import seed_banks
+from app.seeding import seed_all
 
 
 def register(app: Flask) -> None:
@@ -14,5 +14,5 @@ def register(app: Flask) -> None:
     @app.cli.command("seed")
     def seed() -> None:
         """Seed the 22 banks and the demo data (idempotent)."""
-        count = seed_banks()
-        click.echo(f"banks: {count}")
+        for name, count in seed_all().items():
+            click.echo(f"{name}: {count}")

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
-from app.banks import seed_banks
 from app.extensions import db
+from app.seeding import seed_all
 
 # Fast KDF parameters for tests only; the production default is in app/config.py.
 TEST_CONFIG: dict[str, Any] = {
@@ -54,7 +54,7 @@ def make_test_app(instance: Path, **overrides: Any) -> Flask:
 
 
 def reset_database() -> None:
-    """Delete every row (children first), then seed the banks again."""
+    """Delete every row (children first), then seed the banks and demo data again."""
     db.session.rollback()
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
@@ -63,7 +63,7 @@ def reset_database() -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
     db.session.commit()
-    seed_banks()
+    seed_all()
 
 
 DEFAULT_PIN = "246813"

@@ -3,18 +3,27 @@
 from app.models.audit import AuditEvent
 from app.models.banks import Bank
 from app.models.certificates import Certificate
+from app.models.devices import Device
 from app.models.pki import CrlRecord
 from app.models.ra import IssuanceOrder, RaApiKey
+from app.models.rp import RpClient, RpNonce
 from app.models.sms import SmsMessage
+from app.models.sms_codes import SmsChallenge
 from app.models.subscribers import Subscriber
+from app.models.widget import WidgetTransaction
 
 __all__ = [
     "AuditEvent",
     "Bank",
     "Certificate",
     "CrlRecord",
+    "Device",
     "IssuanceOrder",
     "RaApiKey",
+    "RpClient",
+    "RpNonce",
+    "SmsChallenge",
     "SmsMessage",
     "Subscriber",
+    "WidgetTransaction",
 ]

@@ -17,6 +17,7 @@ class SmsMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(20), index=True)
     channel: Mapped[str] = mapped_column(String(8), default="sms")  # "sms" | "ars" | "email"
+    purpose: Mapped[str] = mapped_column(String(12), default="code")  # "code" | "notice"
     body: Mapped[str] = mapped_column(Text)
     gateway: Mapped[str] = mapped_column(String(16))  # "outbox" | "http"
     status: Mapped[str] = mapped_column(String(16), default="sent")

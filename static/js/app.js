@@ -11,9 +11,16 @@
     }
   }
 
+  // The root itself and its descendants: htmx:load hands over each swapped-in element.
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll(selector) : []);
+    if (root.matches && root.matches(selector)) found.unshift(root);
+    return found;
+  }
+
   // A button with aria-controls shows or hides the element it controls.
   function wireDisclosures(root) {
-    root.querySelectorAll("[data-disclosure]").forEach(function (button) {
+    within(root, "[data-disclosure]").forEach(function (button) {
       if (button.dataset.wired) return;
       button.dataset.wired = "1";
       var panel = document.getElementById(button.getAttribute("aria-controls"));

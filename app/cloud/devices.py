@@ -1,0 +1,113 @@
+"""자동연결 (auto-connect): a browser registered to reach a subscriber's cloud without SMS.
+
+The browser holds a random token in a cookie of the service; only its keyed hash is stored.
+A registration expires after a year unused, can be listed and revoked by the subscriber,
+and a subscriber has at most ``DEVICE_MAX`` (the least recently used one makes way).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+
+from app import audit
+from app.clock import utcnow
+from app.extensions import db
+from app.keyed_hash import keyed_hash
+from app.models import Device, Subscriber
+
+COOKIE_NAME = "fincert_device"
+
+
+def _idle_limit() -> timedelta:
+    return timedelta(days=int(current_app.config["DEVICE_IDLE_DAYS"]))
+
+
+def label_from_user_agent(user_agent: str) -> str:
+    """A short, human label such as ``Chrome · Android`` for the device list."""
+    browser = next(
+        (
+            name
+            for pattern, name in [
+                (r"Edg/", "Edge"),
+                (r"SamsungBrowser", "삼성 인터넷"),
+                (r"Chrome|Chromium|CriOS", "Chrome"),
+                (r"Firefox|FxiOS", "Firefox"),
+                (r"Safari", "Safari"),
+            ]
+            if re.search(pattern, user_agent or "")
+        ),
+        "브라우저",
+    )
+    system = next(
+        (
+            name
+            for pattern, name in [
+                (r"Android", "Android"),
+                (r"iPhone|iPad|iOS", "iOS"),
+                (r"Windows", "Windows"),
+                (r"Mac OS X|Macintosh", "macOS"),
+                (r"Linux", "Linux"),
+            ]
+            if re.search(pattern, user_agent or "")
+        ),
+        "기기",
+    )
+    return f"{browser} · {system}"
+
+
+def active_devices(subscriber_id: int) -> list[Device]:
+    """Registrations that still work, most recently used first."""
+    cutoff = utcnow() - _idle_limit()
+    query = (
+        db.select(Device)
+        .where(Device.subscriber_id == subscriber_id, Device.revoked_at.is_(None), Device.last_used_at > cutoff)
+        .order_by(Device.last_used_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def register_device(subscriber: Subscriber, user_agent: str) -> tuple[Device, str]:
+    """Register this browser; returns it with the token for its cookie (added to the current transaction)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    device = Device(
+        subscriber_id=subscriber.id,
+        token_hash=keyed_hash("device-token", token),
+        label=label_from_user_agent(user_agent)[:80],
+        created_at=now,
+        last_used_at=now,
+    )
+    db.session.add(device)
+    db.session.flush()
+    limit = int(current_app.config["DEVICE_MAX"])
+    for stale in active_devices(subscriber.id)[limit:]:
+        stale.revoked_at = now
+        audit.record("device.evicted", subscriber_id=subscriber.id, device=stale.label)
+    audit.record("device.registered", subscriber_id=subscriber.id, device=device.label)
+    return device, token
+
+
+def device_for_token(token: str | None) -> Device | None:
+    """The live registration behind a cookie value, marked as used now; None if gone."""
+    if not token or len(token) > 100:
+        return None
+    device = db.session.scalars(db.select(Device).where(Device.token_hash == keyed_hash("device-token", token))).first()
+    if device is None or device.revoked_at is not None or device.last_used_at <= utcnow() - _idle_limit():
+        return None
+    device.last_used_at = utcnow()
+    return device
+
+
+def revoke_device(device: Device) -> None:
+    """연결 해제: the browser is forgotten at once."""
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        audit.record("device.revoked", subscriber_id=device.subscriber_id, device=device.label)
+
+
+def cookie_max_age() -> int:
+    return int(_idle_limit().total_seconds())

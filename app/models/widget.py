@@ -1,0 +1,41 @@
+"""Widget transactions: one RP request (or one issuance) walked through its steps on the server."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import utcnow
+from app.extensions import db
+
+
+class WidgetTransaction(db.Model):
+    __tablename__ = "widget_transactions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # sign | issue | manage
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | cancelled | failed
+    step: Mapped[str] = mapped_column(String(20))
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    rp_org_code: Mapped[str | None] = mapped_column(ForeignKey("rp_clients.org_code"))
+    origin: Mapped[str | None] = mapped_column(String(200))
+    sign_type: Mapped[str | None] = mapped_column(String(2))
+    plain_texts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    nonce: Mapped[str | None] = mapped_column(String(128))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("issuance_orders.id"))
+    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    sms_challenge_id: Mapped[int | None] = mapped_column(ForeignKey("sms_challenges.id"))
+    identity: Mapped[dict[str, str] | None] = mapped_column(JSON)  # 가입정보 typed: name, phone, birth_date
+    wants_auto_connect: Mapped[bool] = mapped_column(default=False)
+    keypad: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    pending_pin: Mapped[str | None] = mapped_column(Text)  # first entry of a new PIN, sealed
+    notice: Mapped[str | None] = mapped_column(String(200))  # a message for the next rendered step
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result_taken_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]

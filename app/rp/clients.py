@@ -1,0 +1,165 @@
+"""Registered relying parties and their nonces.
+
+Each RP has an SDK key (used in the browser with ``FinCert.Sdk.init``; accepted only from
+the RP's registered origins) and a server secret (for the nonce and verify API). Both are
+stored as keyed hashes. A nonce binds at most one widget transaction and is consumed once
+by verification.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import update
+
+from app.clock import utcnow
+from app.extensions import db
+from app.keyed_hash import keyed_hash, server_key
+from app.models import RpClient, RpNonce
+
+NONCE_TTL = timedelta(minutes=10)
+_NONCE = re.compile(r"[A-Za-z0-9_\-.~]{16,128}")
+_ORG_CODE = re.compile(r"[A-Z0-9_]{2,40}")
+DEMO_ORG_CODE = "DEMO_RP"
+
+
+class RpError(Exception):
+    """A request an RP made that the service refuses; ``code`` is the SDK error code."""
+
+    code = "800001"
+    message = "이용기관 요청이 올바르지 않습니다."
+
+
+class RpUnauthorized(RpError):
+    code = "800002"
+    message = "등록되지 않은 이용기관이거나 허용되지 않은 주소입니다."
+
+
+class NonceRejected(RpError):
+    code = "800003"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def register_client(
+    org_code: str, name: str, origins: list[str], *, api_key: str | None = None, secret: str | None = None
+) -> tuple[RpClient, str, str]:
+    """Register (or re-key) an RP; returns it with its SDK key and server secret (shown once)."""
+    if not _ORG_CODE.fullmatch(org_code):
+        raise ValueError("org code: 2-40 of A-Z, 0-9, _")
+    api_key = api_key or f"pk_{secrets.token_urlsafe(24)}"
+    secret = secret or f"sk_{secrets.token_urlsafe(32)}"
+    client = db.session.get(RpClient, org_code) or RpClient(org_code=org_code)
+    client.name = name
+    client.origins = sorted({origin.rstrip("/") for origin in origins})
+    client.api_key_hash = keyed_hash("rp-api-key", api_key)
+    client.secret_hash = keyed_hash("rp-secret", secret)
+    db.session.add(client)
+    db.session.commit()
+    return client, api_key, secret
+
+
+def demo_credentials() -> tuple[str, str]:
+    """The demo RP's SDK key and secret: derived from the KEK, so they are never stored in clear."""
+    material = server_key("demo-rp-credentials").hex()
+    return f"pk_demo_{material[:24]}", f"sk_demo_{material[24:]}"
+
+
+def ensure_demo_client() -> RpClient:
+    """Register the demo relying party with the configured origins (idempotent)."""
+    api_key, secret = demo_credentials()
+    origins = [origin.strip() for origin in current_app.config["DEMO_RP_ORIGINS"].split(",") if origin.strip()]
+    client, _, _ = register_client(DEMO_ORG_CODE, "데모 이용기관", origins, api_key=api_key, secret=secret)
+    return client
+
+
+def client_for_sdk(org_code: object, api_key: object, origin: object) -> RpClient:
+    """The RP behind a browser request, checked by SDK key and by the page's origin."""
+    if not all(isinstance(value, str) and 0 < len(value) <= 200 for value in (org_code, api_key, origin)):
+        raise RpUnauthorized()
+    client = db.session.get(RpClient, org_code)
+    if (
+        client is None
+        or client.disabled_at is not None
+        or client.api_key_hash != keyed_hash("rp-api-key", api_key)  # type: ignore[arg-type]
+        or origin not in client.origins
+    ):
+        raise RpUnauthorized()
+    return client
+
+
+def client_for_secret(secret: str) -> RpClient | None:
+    """The RP a server secret belongs to."""
+    if not secret or len(secret) > 200:
+        return None
+    return db.session.scalars(
+        db.select(RpClient).where(
+            RpClient.secret_hash == keyed_hash("rp-secret", secret), RpClient.disabled_at.is_(None)
+        )
+    ).first()
+
+
+def all_origins() -> list[str]:
+    """Every registered RP origin (they may frame the widget's entry page)."""
+    origins: set[str] = set()
+    for client in db.session.scalars(db.select(RpClient).where(RpClient.disabled_at.is_(None))):
+        origins.update(client.origins)
+    return sorted(origins)
+
+
+def issue_nonce(client: RpClient) -> RpNonce:
+    """A fresh one-time nonce for this RP (valid 10 minutes)."""
+    now = utcnow()
+    record = RpNonce(
+        org_code=client.org_code, nonce=secrets.token_urlsafe(24), created_at=now, expires_at=now + NONCE_TTL
+    )
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def bind_nonce(client: RpClient, nonce: object, transaction_id: str) -> str:
+    """Attach a nonce to a transaction: a service nonce must be unused and fresh; an RP's own
+    nonce must never have been seen. Either way it can never bind a second transaction."""
+    if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
+        raise NonceRejected("nonce는 16~128자의 영문·숫자·-_.~ 로 보내주세요.")
+    now = utcnow()
+    record = db.session.scalars(
+        db.select(RpNonce).where(RpNonce.org_code == client.org_code, RpNonce.nonce == nonce)
+    ).first()
+    if record is None:
+        record = RpNonce(
+            org_code=client.org_code, nonce=nonce, issued_by_service=False, created_at=now, expires_at=now + NONCE_TTL
+        )
+        db.session.add(record)
+    elif record.bound_at is not None:
+        raise NonceRejected("이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요.")
+    elif record.expires_at <= now:
+        raise NonceRejected("nonce의 유효시간이 지났습니다. 새 nonce로 다시 요청해주세요.")
+    record.bound_at = now
+    record.transaction_id = transaction_id
+    db.session.flush()
+    return nonce
+
+
+def consume_nonce(client: RpClient, nonce: str) -> None:
+    """Verification uses a bound nonce up: a second verification of the same result fails."""
+
+    used = db.session.execute(
+        update(RpNonce)
+        .where(
+            RpNonce.org_code == client.org_code,
+            RpNonce.nonce == nonce,
+            RpNonce.bound_at.is_not(None),
+            RpNonce.verified_at.is_(None),
+        )
+        .values(verified_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if used != 1:
+        raise NonceRejected("이미 검증했거나 이 이용기관이 받은 적 없는 nonce입니다.")

@@ -1,0 +1,158 @@
+"""The demo relying party at ``/rp/demo/``, served so that it can run on another origin.
+
+It behaves like a real RP: its server asks the service for a one-time nonce, its page calls
+``FinCert.Sdk.sign`` from the service's ``fincert.js``, and its server verifies the returned
+CMS with the verifier against the exact text it asked to be signed. (It calls the service's
+functions directly; a separate RP would call ``POST /api/v1/rp/nonces`` the same way.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, jsonify, request, session
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from app.banks import list_banks
+from app.extensions import db
+from app.models import RpClient
+from app.pki.verifier import VerificationError
+from app.rendering import render_page
+from app.rp.clients import DEMO_ORG_CODE, NonceRejected, demo_credentials, ensure_demo_client, issue_nonce
+from app.rp.verification import verify_for_rp
+from app.security_headers import allow_sources
+
+bp = Blueprint("rpdemo", __name__, url_prefix="/rp/demo")
+
+
+class ResultForm(FlaskForm):
+    """What the page posts back after ``FinCert.Sdk.sign`` succeeded."""
+
+    signed_val = StringField(validators=[DataRequired(), Length(max=20000)])
+
+
+class TransferForm(ResultForm):
+    bank_code = StringField("받는 은행", validators=[DataRequired("받는 은행을 선택해주세요.")])
+    account = StringField(
+        "받는 계좌번호",
+        validators=[
+            DataRequired("계좌번호를 입력해주세요."),
+            Regexp(r"^[0-9-]{6,20}$", message="계좌번호는 숫자와 -로 입력해주세요."),
+        ],
+    )
+    amount = StringField(
+        "보낼 금액(원)",
+        validators=[
+            DataRequired("금액을 입력해주세요."),
+            Regexp(r"^[1-9][0-9]{0,9}$", message="금액은 1원 이상 숫자로 입력해주세요."),
+        ],
+    )
+
+
+def transfer_text(bank_name: str, account: str, amount: str) -> str:
+    """The exact text the transfer signs; the server rebuilds it to verify."""
+    return f"[데모 이용기관] 이체\n받는 분 계좌: {bank_name} {account}\n금액: {int(amount):,}원"
+
+
+@bp.before_request
+def widget_sources() -> None:
+    """The RP's pages load the SDK and frame the widget from the service's origin."""
+    widget_origin = current_app.config["PUBLIC_URL"].rstrip("/")
+    allow_sources("script-src", [widget_origin])
+    allow_sources("frame-src", [widget_origin])
+
+
+def _client() -> RpClient:
+    return db.session.get(RpClient, DEMO_ORG_CODE) or ensure_demo_client()
+
+
+def _page(partial: str, status: int = 200, **context) -> ResponseReturnValue:
+    api_key, _secret = demo_credentials()
+    return render_page(
+        partial,
+        status=status,
+        sdk_url=current_app.config["PUBLIC_URL"].rstrip("/") + "/static/js/fincert.js",
+        org_code=DEMO_ORG_CODE,
+        api_key=api_key,
+        **context,
+    )
+
+
+@bp.get("/")
+def login_page() -> ResponseReturnValue:
+    """데모 이용기관 로그인: a '금융인증서 로그인' button."""
+    return _page("partials/rpdemo/login.html")
+
+
+@bp.post("/prepare")
+def prepare() -> ResponseReturnValue:
+    """The RP's server gets a one-time nonce from the service and says what to sign.
+
+    For a transfer it checks the fields and builds the text; the nonce is remembered in the
+    RP's session for the verification that follows.
+    """
+    if request.form.get("kind") == "transfer":
+        form = TransferForm()
+        banks = {bank.code: bank.name for bank in list_banks()}
+        form.signed_val.validators = []
+        if not form.validate_on_submit() or form.bank_code.data not in banks:
+            errors = {name: messages[0] for name, messages in form.errors.items() if name != "signed_val"}
+            if form.bank_code.data not in banks:
+                errors.setdefault("bank_code", "받는 은행을 선택해주세요.")
+            return jsonify(errors=errors), 422
+        sign_type = "02"
+        text = transfer_text(banks[form.bank_code.data], re.sub(r"\s", "", form.account.data), form.amount.data)
+    else:
+        if not FlaskForm().validate_on_submit():
+            return jsonify(errors={"form": "페이지를 새로 고친 뒤 다시 시도해주세요."}), 400
+        sign_type, text = "01", "로그인"
+    record = issue_nonce(_client())
+    session["rp_nonce"] = record.nonce
+    return jsonify(nonce=record.nonce, signType=sign_type, plainText=text)
+
+
+def _verify(plain_text: str, sign_type: str, signed_val: str):
+    expected_nonce = session.pop("rp_nonce", None)
+    if not expected_nonce:
+        raise NonceRejected("로그인 요청 정보가 없습니다. 처음부터 다시 시도해주세요.")
+    return verify_for_rp(
+        _client(), signed_val=signed_val, plain_text=plain_text, sign_type=sign_type, nonce=expected_nonce
+    )
+
+
+@bp.post("/login")
+def login() -> ResponseReturnValue:
+    """Verify the login signature; 로그인 성공 with who signed, or the reason it failed."""
+    form = ResultForm()
+    if not form.validate_on_submit():
+        return _page("partials/rpdemo/failed.html", status=422, reason="서명 결과가 없습니다.")
+    try:
+        signer = _verify("로그인", "01", form.signed_val.data)
+    except (VerificationError, NonceRejected) as error:
+        return _page("partials/rpdemo/failed.html", status=422, reason=error.message)
+    session["rp_user"] = {"name": signer.name, "bank": signer.bank_name, "serial": signer.serial}
+    return _page("partials/rpdemo/welcome.html", signer=signer)
+
+
+@bp.get("/transfer")
+def transfer_page() -> ResponseReturnValue:
+    """이체 (signType 02): the widget shows the exact text before the PIN."""
+    return _page("partials/rpdemo/transfer.html", form=TransferForm(formdata=None), banks=list_banks())
+
+
+@bp.post("/transfer")
+def transfer() -> ResponseReturnValue:
+    """Verify the transfer signature against the text rebuilt from the submitted fields."""
+    form = TransferForm()
+    banks = {bank.code: bank.name for bank in list_banks()}
+    if not form.validate_on_submit() or form.bank_code.data not in banks:
+        return _page("partials/rpdemo/transfer.html", status=422, form=form, banks=list_banks())
+    text = transfer_text(banks[form.bank_code.data], re.sub(r"\s", "", form.account.data), form.amount.data)
+    try:
+        signer = _verify(text, "02", form.signed_val.data)
+    except (VerificationError, NonceRejected) as error:
+        return _page("partials/rpdemo/failed.html", status=422, reason=error.message)
+    return _page("partials/rpdemo/transferred.html", signer=signer, text=text)

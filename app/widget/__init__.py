@@ -1,0 +1,1 @@
+"""The login / signing / issuance widget: one blueprint, one server-side flow per transaction."""

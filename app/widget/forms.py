@@ -1,0 +1,89 @@
+"""Forms of the widget steps. Field rules come from ``personal_info``; messages are Korean."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
+
+from app.personal_info import InvalidField, normalise_name, normalise_phone, parse_birth_date
+
+
+def rule(parse: Callable[[str], Any]) -> Callable[[FlaskForm, Field], None]:
+    """A WTForms validator from a ``personal_info`` rule; the parsed value lands in ``form.parsed``."""
+
+    def validate(form: FlaskForm, field: Field) -> None:
+        try:
+            form.parsed[field.name] = parse(field.data or "")
+        except InvalidField as error:
+            raise ValidationError(error.message) from None
+
+    return validate
+
+
+class ParsedForm(FlaskForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parsed: dict[str, Any] = {}
+
+
+class IdentifyForm(ParsedForm):
+    """가입정보: 이름 / 휴대폰번호 / 생년월일."""
+
+    name = StringField(
+        "이름", validators=[Length(max=60, message="이름은 30자 이내로 입력해주세요."), rule(normalise_name)]
+    )
+    phone = StringField(
+        "휴대폰번호", validators=[Length(max=20, message="휴대폰번호를 확인해주세요."), rule(normalise_phone)]
+    )
+    birth_date = StringField(
+        "생년월일", validators=[Length(max=10, message="생년월일 8자리를 입력해주세요."), rule(parse_birth_date)]
+    )
+
+
+class SmsCodeForm(FlaskForm):
+    code = StringField(
+        "인증번호",
+        validators=[
+            DataRequired("인증번호 6자리를 입력해주세요."),
+            Regexp(r"^[0-9]{6}$", message="인증번호는 숫자 6자리입니다."),
+        ],
+    )
+
+
+class ConsentForm(FlaskForm):
+    auto_connect = BooleanField("자동연결")
+
+
+class CertificateForm(FlaskForm):
+    certificate_id = IntegerField("인증서", validators=[InputRequired("인증서를 선택해주세요.")])
+
+
+class KeyForm(FlaskForm):
+    key = StringField("키", validators=[DataRequired("키를 눌러주세요."), Length(max=40)])
+
+
+class IssueStartForm(FlaskForm):
+    """참조번호 + 인가코드, carried from the bank (or typed by an integrator)."""
+
+    ref_num = StringField(
+        "참조번호",
+        validators=[
+            DataRequired("참조번호를 입력해주세요."),
+            Regexp(r"^[0-9]{8}$", message="참조번호는 숫자 8자리입니다."),
+        ],
+    )
+    auth_code = StringField(
+        "인가코드",
+        validators=[
+            DataRequired("인가코드를 입력해주세요."),
+            Regexp(r"^[0-9]{10}$", message="인가코드는 숫자 10자리입니다."),
+        ],
+    )
+
+
+class AutoConnectForm(FlaskForm):
+    auto_connect = BooleanField("자동연결")

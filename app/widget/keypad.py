@@ -1,0 +1,89 @@
+"""The secure keypad (보안 키패드) of DESIGN §5.
+
+Per PIN entry the server shuffles the ten digits and two inert blank keys over a 4×3 grid
+and gives each digit key an opaque random token. The browser posts tokens, never digits;
+the server maps them back and keeps the typed digits, sealed with a KEK-derived key, in
+the transaction. A new entry (after a wrong PIN, or for the confirmation) reshuffles.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from app.keyed_hash import server_key
+
+PIN_LENGTH = 6
+_random = secrets.SystemRandom()
+
+
+class UnknownKey(Exception):
+    """A token that is not a key of the current keypad (stale page or forged post)."""
+
+
+@dataclass(frozen=True)
+class Key:
+    token: str | None  # None for an inert blank key
+    digit: str | None
+
+
+def _seal(digits: str, context: str) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(server_key("keypad-digits")).encrypt(nonce, digits.encode(), context.encode())
+    return base64.b64encode(nonce + sealed).decode()
+
+
+def _unseal(blob: str, context: str) -> str:
+    raw = base64.b64decode(blob)
+    return AESGCM(server_key("keypad-digits")).decrypt(raw[:12], raw[12:], context.encode()).decode()
+
+
+def new_keypad(purpose: str, context: str) -> dict[str, Any]:
+    """A freshly shuffled keypad for one PIN entry (``purpose``: pin | new | confirm)."""
+    faces: list[str | None] = [*"0123456789", None, None]
+    _random.shuffle(faces)
+    keys = [{"token": secrets.token_urlsafe(9) if face else None, "digit": face} for face in faces]
+    return {"purpose": purpose, "keys": keys, "typed": _seal("", context)}
+
+
+def keys_of(keypad: dict[str, Any]) -> list[Key]:
+    return [Key(token=key["token"], digit=key["digit"]) for key in keypad["keys"]]
+
+
+def typed(keypad: dict[str, Any], context: str) -> str:
+    """The digits typed so far (server side only)."""
+    return _unseal(keypad["typed"], context)
+
+
+def typed_count(keypad: dict[str, Any], context: str) -> int:
+    return len(typed(keypad, context))
+
+
+def press(keypad: dict[str, Any], token: str, context: str) -> dict[str, Any]:
+    """The keypad after one key: a digit token, ``erase`` (지우기) or ``clear`` (전체삭제)."""
+    digits = typed(keypad, context)
+    if token == "erase":
+        digits = digits[:-1]
+    elif token == "clear":
+        digits = ""
+    else:
+        digit = next((key["digit"] for key in keypad["keys"] if key["token"] and key["token"] == token), None)
+        if digit is None:
+            raise UnknownKey(token)
+        if len(digits) < PIN_LENGTH:
+            digits += digit
+    return {**keypad, "typed": _seal(digits, context)}
+
+
+def seal_pin(pin: str, context: str) -> str:
+    """Keep a first PIN entry (new PIN) until it is confirmed."""
+    return _seal(pin, f"pending:{context}")
+
+
+def unseal_pin(blob: str, context: str) -> str:
+    return _unseal(blob, f"pending:{context}")

@@ -1,0 +1,51 @@
+// The demo relying party's page script: ask our server for a nonce and what to sign,
+// open the 금융인증서비스 widget with the SDK, then post the signed value to our server.
+(function () {
+  "use strict";
+
+  var config = document.getElementById("rp-config").dataset;
+  var status = document.querySelector("[data-rp-status]");
+
+  function showErrors(form, errors) {
+    form.querySelectorAll("[data-error-for]").forEach(function (slot) {
+      slot.textContent = errors[slot.dataset.errorFor] || "";
+    });
+    var messages = Object.keys(errors).map(function (key) { return errors[key]; });
+    status.textContent = messages.join(" ");
+  }
+
+  document.querySelectorAll("form[data-fincert-action]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      status.textContent = "금융인증서비스를 여는 중입니다…";
+      fetch(config.prepareUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+        .then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (answer) {
+          if (!answer.ok) {
+            showErrors(form, answer.body.errors || {});
+            return;
+          }
+          showErrors(form, {});
+          FinCert.Sdk.init({ orgCode: config.orgCode, apiKey: config.apiKey, lang: "kor" });
+          FinCert.Sdk.sign({
+            signFormat: { type: "CMS" },
+            content: { plainText: { plainTexts: [answer.body.plainText], encoding: "UTF-8" } },
+            info: { signType: answer.body.signType },
+            nonce: answer.body.nonce,
+            view: {},
+            success: function (result) {
+              status.textContent = "서명을 확인하고 있습니다…";
+              form.querySelector('input[name="signed_val"]').value = result.signedVals[0];
+              form.submit();
+            },
+            fail: function (error) {
+              status.textContent = error.message + " (코드 " + error.code + ")";
+            }
+          });
+        })
+        .catch(function () { status.textContent = "서버에 연결할 수 없습니다."; });
+    });
+  });
+})();

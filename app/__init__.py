@@ -86,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.bankdemo.routes import bp as bank_bp
     from app.home.routes import bp as home_bp
     from app.pki.routes import bp as pki_bp
     from app.ra.api import bp as ra_api_bp
@@ -95,17 +96,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.testbed.routes import bp as testbed_bp
     from app.widget.routes import bp as widget_bp
 
-    for blueprint in (home_bp, pki_bp, ra_api_bp, rp_api_bp, rpdemo_bp, outbox_bp, testbed_bp, widget_bp):
+    blueprints = (home_bp, bank_bp, pki_bp, ra_api_bp, rp_api_bp, rpdemo_bp, outbox_bp, testbed_bp, widget_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
+    from app.bankdemo.commands import demo_cli
     from app.commands import register
     from app.pki.commands import ca_cli, cert_cli
     from app.ra.commands import ra_cli
 
     register(app)
-    for group in (ca_cli, cert_cli, ra_cli):
+    for group in (ca_cli, cert_cli, ra_cli, demo_cli):
         app.cli.add_command(group)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import qrcode
+from markupsafe import Markup, escape
 from qrcode.image.svg import SvgPathImage
 
 
@@ -16,3 +17,10 @@ def qr_svg(data: str) -> bytes:
     buffer = io.BytesIO()
     code.make_image().save(buffer)
     return buffer.getvalue()
+
+
+def qr_svg_inline(data: str, label: str) -> Markup:
+    """The same QR code as an ``<svg role="img">`` element to put straight into a page."""
+    svg = qr_svg(data).decode()
+    svg = svg[svg.index("<svg") :]
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" class="qr" ', 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.bankdemo.customers import seed_demo_customers
 from app.banks import seed_banks
 from app.rp.clients import ensure_demo_client
 
@@ -11,4 +12,5 @@ def seed_all() -> dict[str, int]:
     counts = {"banks": seed_banks()}
     ensure_demo_client()
     counts["relying parties"] = 1
+    counts["new demo bank customers"] = seed_demo_customers()
     return counts

@@ -15,11 +15,12 @@ def widget(page: Page) -> FrameLocator:
 
 
 def latest_code(page: Page, service_url: str, phone: str) -> str:
-    """The newest SMS code sent to ``phone``, read from the test bed's outbox API."""
+    """The newest code sent to ``phone`` (SMS, or read out by an ARS call), from the test bed's outbox API."""
     messages = page.request.get(f"{service_url}/testbed/outbox?to={phone}").json()["messages"]
-    match = re.search(r"\[(\d{6})\]", messages[0]["body"])
-    assert match, messages[0]["body"]
-    return match.group(1)
+    body = messages[0]["body"]
+    match = re.search(r"\[(\d{6})\]", body) or re.search(r"인증번호는 ((?:\d ){5}\d)", body)
+    assert match, body
+    return match.group(1).replace(" ", "")
 
 
 def start_login(page: Page, rp_url: str, family: str) -> FrameLocator:
@@ -61,5 +62,83 @@ def type_pin(frame: FrameLocator, pin: str) -> None:
     """Six presses on the shuffled keypad, found by each key's accessible name."""
     expect(frame.get_by_role("heading", name=re.compile("비밀번호"))).to_be_visible()
     keypad = frame.get_by_role("form", name=re.compile("보안 키패드"))
+    for digit in pin:
+        keypad.get_by_role("button", name=digit, exact=True).click()
+
+
+def otp_now(in_app, bank_code: str, ib_id: str) -> str:
+    """What the demo customer's OTP device (or app) shows now."""
+    from app.bankdemo.customers import current_otp, find_customer
+    from app.extensions import db
+
+    db.session.expire_all()
+    return current_otp(find_customer(bank_code, ib_id))
+
+
+def card_digits(in_app, bank_code: str, ib_id: str, prompt: str) -> str:
+    """Read '보안카드 12번 앞 2자리' off the customer's card, as the customer would."""
+    from app.bankdemo.customers import find_customer
+
+    number = int(re.search(r"(\d+)번", prompt).group(1))
+    code = find_customer(bank_code, ib_id).card_codes[number - 1]
+    return code[:2] if "앞" in prompt else code[2:]
+
+
+def bank_stage_one(
+    page: Page, service_url: str, bank_code: str, customer: dict, *, kind: str = "발급", medium_answer=None
+) -> None:
+    """은행 절차 1단계 at a demo bank, up to the hand-over to the widget."""
+    page.goto(f"{service_url}/bank/{bank_code}/")
+    page.get_by_role("button", name="금융인증서 발급/재발급 시작").click()
+    expect(page.get_by_role("heading", name="이용약관 동의")).to_be_visible()
+    for label in ("이용약관에 동의합니다", "개인정보 수집·이용에 동의합니다", "고유식별정보 처리에 동의합니다"):
+        page.get_by_label(re.compile(label)).check()
+    page.get_by_role("button", name="다음").click()
+    expect(page.get_by_role("heading", name="발급 신청")).to_be_visible()
+    page.get_by_role("radio", name=re.compile(f"^{kind} ")).check()
+    page.get_by_role("button", name="다음").click()
+    fill_customer(page, customer)
+    expect(page.get_by_role("heading", name="추가인증")).to_be_visible()
+    page.get_by_label("인증번호").fill(latest_code(page, service_url, customer["phone"]))
+    page.get_by_role("button", name="확인").click()
+    expect(page.get_by_role("heading", name="개인정보 입력")).to_be_visible()
+    page.get_by_label("이메일").fill("customer@example.com")
+    page.get_by_role("button", name="다음").click()
+    expect(page.get_by_role("heading", name="보안매체 인증")).to_be_visible()
+    medium_answer(page)
+    page.get_by_role("button", name="확인").click()
+    expect(page.get_by_role("heading", name="금융인증서 발급/저장")).to_be_visible()
+
+
+def fill_customer(page: Page, customer: dict, password: str = "1357") -> None:
+    expect(page.get_by_role("heading", name="고객정보 입력")).to_be_visible()
+    page.get_by_label("인터넷뱅킹 ID").fill(customer["ib_id"])
+    page.get_by_label("이름").fill(customer["name"])
+    page.get_by_label("생년월일").fill(customer["birth"])
+    page.get_by_label("출금계좌번호").fill(customer["account"])
+    page.get_by_label("계좌 비밀번호").fill(password)
+    page.get_by_role("button", name="다음").click()
+
+
+def widget_stage_two(page: Page, service_url: str, customer: dict, pin: str) -> None:
+    """은행 절차 2단계 in the widget: 클라우드 가입/연결, SMS, the PIN twice."""
+    page.get_by_role("button", name="금융인증서 발급/저장 계속").click()
+    expect(page.get_by_role("heading", name="클라우드 가입/연결")).to_be_visible()
+    page.get_by_label("이름").fill(customer["name"])
+    page.get_by_label("휴대폰번호").fill(customer["phone"])
+    page.get_by_label("생년월일").fill(customer["birth"])
+    page.get_by_role("button", name="다음").click()
+    expect(page.get_by_role("heading", name="휴대폰 점유인증")).to_be_visible()
+    page.get_by_label("인증번호").fill(latest_code(page, service_url, customer["phone"]))
+    page.get_by_role("button", name="확인").click()
+    type_pin_on(page, pin)
+    expect(page.get_by_role("heading", name="비밀번호 확인")).to_be_visible()
+    type_pin_on(page, pin)
+
+
+def type_pin_on(page, pin: str) -> None:
+    """The secure keypad on a page or in a frame."""
+    expect(page.get_by_role("heading", name=re.compile("비밀번호"))).to_be_visible()
+    keypad = page.get_by_role("form", name=re.compile("보안 키패드"))
     for digit in pin:
         keypad.get_by_role("button", name=digit, exact=True).click()

@@ -146,6 +146,8 @@ def test_no_certificate_leads_to_the_issuing_banks(page: Page, live_server, in_a
     with page.expect_popup() as popup:
         frame.get_by_role("link", name="카카오뱅크").click()
     expect(popup.value).to_have_url(re.compile(r"/bank/090/$"))
+    expect(popup.value.get_by_role("heading", name="금융인증서 발급/재발급")).to_be_visible()
+    expect(popup.value.get_by_text("카카오뱅크").first).to_be_visible()
 
 
 def test_an_expired_transaction_says_so_and_tells_the_rp(page: Page, live_server, in_app, family):

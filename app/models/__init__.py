@@ -1,6 +1,7 @@
 """Every model, imported here so that Alembic and ``db.create_all`` see them all."""
 
 from app.models.audit import AuditEvent
+from app.models.bankdemo import DemoBankApplication, DemoBankCustomer
 from app.models.banks import Bank
 from app.models.certificates import Certificate
 from app.models.devices import Device
@@ -17,6 +18,8 @@ __all__ = [
     "Bank",
     "Certificate",
     "CrlRecord",
+    "DemoBankApplication",
+    "DemoBankCustomer",
     "Device",
     "IssuanceOrder",
     "RaApiKey",

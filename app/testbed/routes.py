@@ -80,3 +80,19 @@ def outbox() -> ResponseReturnValue:
         for m in outbox_for(phone)
     ]
     return jsonify(messages=messages)
+
+
+@bp.get("/customers")
+def customers() -> ResponseReturnValue:
+    """The demo banks' customers with their current OTP codes and security cards (a page)."""
+    from app.bankdemo.customers import DEMO_ACCOUNT_PASSWORD, current_otp, customers_of
+    from app.rendering import render_page
+
+    bank_code = request.args.get("bank") or None
+    return render_page(
+        "partials/testbed/customers.html",
+        customers=customers_of(bank_code),
+        current_otp=current_otp,
+        password=DEMO_ACCOUNT_PASSWORD,
+        bank_code=bank_code,
+    )

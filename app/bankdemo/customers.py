@@ -1,0 +1,188 @@
+"""The demo banks' customers "verified face to face at a branch", and their security media.
+
+Per bank: one customer with a hardware OTP (TOTP, RFC 6238), one with a 보안카드 (30
+numbered 4-digit codes; an OTP where the bank accepts no cards) and one who was never
+verified at a branch. A customer can swap to a mobile OTP app enrolled by QR code.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import pyotp
+from sqlalchemy import update
+
+from app.banks import list_banks
+from app.extensions import db
+from app.keyed_hash import keyed_hash, matches
+from app.models import Bank, DemoBankCustomer
+
+DEMO_ACCOUNT_PASSWORD = "1357"
+MAX_WRONG_ANSWERS = 5
+ISSUER = "금융인증서비스 데모"
+
+# The same people bank at several banks, so one cloud can hold certificates of two banks.
+_PEOPLE = [
+    ("김민준", date(1988, 3, 14), "01010010001"),
+    ("이서연", date(1992, 7, 2), "01010010002"),
+    ("박도윤", date(1979, 11, 23), "01010010003"),
+    ("최지우", date(1995, 1, 30), "01010010004"),
+    ("정하준", date(1983, 9, 9), "01010010005"),
+    ("강서윤", date(1990, 5, 17), "01010010006"),
+]
+
+
+@dataclass(frozen=True)
+class CardChallenge:
+    """Two digits of a numbered code: ``front`` = first two, ``back`` = last two."""
+
+    number: int
+    half: str
+
+    @property
+    def prompt(self) -> str:
+        return f"보안카드 {self.number}번 {'앞' if self.half == 'front' else '뒤'} 2자리"
+
+
+def _new_card() -> list[str]:
+    return [f"{secrets.randbelow(10**4):04d}" for _ in range(30)]
+
+
+def _customer_records(bank: Bank) -> list[dict]:
+    index = bank.sort_order
+    records = []
+    for slot, (suffix, medium, verified) in enumerate(
+        [("a", "otp", True), ("b", "card" if "card" in bank.media else "otp", True), ("c", "otp", False)]
+    ):
+        name, born, phone = _PEOPLE[(index + slot) % len(_PEOPLE)]
+        records.append(
+            {
+                "ib_id": f"demo{bank.code}{suffix}",
+                "name": name,
+                "birth_date": born,
+                "phone": phone,
+                "account_number": f"{bank.code}-{slot + 1:02d}-{100000 + index * 7 + slot:06d}",
+                "medium": medium,
+                "verified": verified,
+            }
+        )
+    return records
+
+
+def seed_demo_customers() -> int:
+    """Create the demo customers that are missing (existing ones keep their media and counters)."""
+    existing = {tuple(row) for row in db.session.execute(db.select(DemoBankCustomer.bank_code, DemoBankCustomer.ib_id))}
+    password_hash = keyed_hash("demo-account-password", DEMO_ACCOUNT_PASSWORD)
+    created = 0
+    for bank in list_banks():
+        for record in _customer_records(bank):
+            if (bank.code, record["ib_id"]) in existing:
+                continue
+            db.session.add(
+                DemoBankCustomer(
+                    bank_code=bank.code,
+                    ib_id=record["ib_id"],
+                    name=record["name"],
+                    birth_date=record["birth_date"],
+                    phone=record["phone"],
+                    account_number=record["account_number"],
+                    account_password_hash=password_hash,
+                    verified_at_branch=record["verified"],
+                    medium=record["medium"],
+                    otp_secret=pyotp.random_base32() if record["medium"] == "otp" else None,
+                    card_codes=_new_card() if record["medium"] == "card" else None,
+                )
+            )
+            created += 1
+    db.session.commit()
+    return created
+
+
+def customers_of(bank_code: str | None = None) -> list[DemoBankCustomer]:
+    query = db.select(DemoBankCustomer).order_by(DemoBankCustomer.bank_code, DemoBankCustomer.ib_id)
+    if bank_code:
+        query = query.where(DemoBankCustomer.bank_code == bank_code)
+    return list(db.session.scalars(query))
+
+
+def find_customer(bank_code: str, ib_id: str) -> DemoBankCustomer | None:
+    return db.session.scalars(
+        db.select(DemoBankCustomer).where(DemoBankCustomer.bank_code == bank_code, DemoBankCustomer.ib_id == ib_id)
+    ).first()
+
+
+def account_password_matches(customer: DemoBankCustomer, password: str) -> bool:
+    return matches("demo-account-password", password, customer.account_password_hash)
+
+
+def current_otp(customer: DemoBankCustomer) -> str | None:
+    """The code the customer's OTP device shows right now."""
+    return pyotp.TOTP(customer.otp_secret).now() if customer.otp_secret else None
+
+
+def otp_matches(customer: DemoBankCustomer, code: str) -> bool:
+    """RFC 6238 with one 30-second step of tolerance either way."""
+    return bool(customer.otp_secret) and pyotp.TOTP(customer.otp_secret).verify(code, valid_window=1)
+
+
+def new_card_challenge() -> list[CardChallenge]:
+    """Two different random code numbers, each with a random half."""
+    first, second = secrets.SystemRandom().sample(range(1, 31), 2)
+    return [
+        CardChallenge(first, secrets.choice(["front", "back"])),
+        CardChallenge(second, secrets.choice(["front", "back"])),
+    ]
+
+
+def card_answer(customer: DemoBankCustomer, challenge: CardChallenge) -> str:
+    code = (customer.card_codes or [])[challenge.number - 1]
+    return code[:2] if challenge.half == "front" else code[2:]
+
+
+def count_wrong_answer(customer: DemoBankCustomer) -> int:
+    """One more wrong account password or security-medium answer (atomic); returns the count."""
+    count = db.session.execute(
+        update(DemoBankCustomer)
+        .where(DemoBankCustomer.id == customer.id)
+        .values(wrong_answers=DemoBankCustomer.wrong_answers + 1)
+        .returning(DemoBankCustomer.wrong_answers)
+    ).scalar_one()
+    db.session.commit()
+    return count
+
+
+def reset_wrong_answers(customer: DemoBankCustomer) -> None:
+    customer.wrong_answers = 0
+
+
+# --- mobile OTP enrollment ----------------------------------------------------------------
+
+
+def start_mobile_otp(customer: DemoBankCustomer, bank: Bank) -> str:
+    """A new secret for a mobile OTP app; returns its otpauth:// URI (shown as a QR code)."""
+    customer.pending_otp_secret = pyotp.random_base32()
+    db.session.commit()
+    return pending_otpauth_uri(customer, bank)
+
+
+def pending_otpauth_uri(customer: DemoBankCustomer, bank: Bank) -> str:
+    """The otpauth:// URI of the mobile OTP being enrolled."""
+    assert customer.pending_otp_secret
+    return pyotp.TOTP(customer.pending_otp_secret).provisioning_uri(
+        name=f"{bank.short_name}:{customer.ib_id}", issuer_name=ISSUER
+    )
+
+
+def confirm_mobile_otp(customer: DemoBankCustomer, code: str) -> bool:
+    """The app's first code proves it holds the secret; from now on its codes are the medium."""
+    secret = customer.pending_otp_secret
+    if not secret or not pyotp.TOTP(secret).verify(code, valid_window=1):
+        return False
+    customer.otp_secret = secret
+    customer.pending_otp_secret = None
+    customer.medium = "motp"
+    customer.card_codes = None
+    db.session.commit()
+    return True

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -24,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # noqa: E402
+
+from bench.machine import StealMeter, describe  # noqa: E402
 
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
@@ -54,7 +55,8 @@ def main() -> None:
     instance = tempfile.mkdtemp(prefix="fincert-bench-")
     app = create_app({"INSTANCE_PATH": instance, "SECRET_KEY": "bench"})
     pin = "246813"
-    with app.app_context():
+    steal = StealMeter()
+    with app.app_context(), steal:
         flask_migrate.upgrade()
         seed_banks()
         current_ca()
@@ -83,7 +85,7 @@ def main() -> None:
         unlock_sign = median_ms(lambda: sign_with_pin(certificate, pin, [content]), args.runs)
         verify = median_ms(lambda: verify_cms(signature, content, trust), args.runs * 4)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(describe(steal))
     print(f"KDF: scrypt n={n} r={r} p={p}; {args.runs} runs per operation, medians")
     print(f"{'operation':<34}{'median ms':>10}{'floor ms':>10}{'ratio':>8}")
     rows = [

@@ -106,7 +106,7 @@ def test_cancel_returns_800000_to_the_rp(page: Page, live_server, in_app, family
     frame = start_login(page, live_server.rp_url, family)
     frame.get_by_role("button", name="취소").click()
     expect(page.get_by_role("status")).to_contain_text("800000")
-    expect(page.locator('iframe[title="금융인증서비스"]')).to_have_count(0)
+    expect(page.locator('iframe[title="금융인증서비스"]')).to_be_hidden()
 
 
 def test_five_wrong_pins_lock_the_certificate_with_a_way_to_reissue(page: Page, live_server, in_app, family):

@@ -59,10 +59,10 @@ def transfer_text(bank_name: str, account: str, amount: str) -> str:
 
 @bp.before_request
 def widget_sources() -> None:
-    """The RP's pages load the SDK and frame the widget from the service's origin."""
+    """The RP's pages load the SDK, call the service and frame the widget from its origin."""
     widget_origin = current_app.config["PUBLIC_URL"].rstrip("/")
-    allow_sources("script-src", [widget_origin])
-    allow_sources("frame-src", [widget_origin])
+    for directive in ("script-src", "connect-src", "frame-src"):
+        allow_sources(directive, [widget_origin])
 
 
 def _client() -> RpClient:

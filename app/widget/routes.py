@@ -7,6 +7,7 @@ complete. Cookies (session, CSRF, 자동연결) are third-party-capable and part
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import UTC
 from typing import Any
@@ -18,7 +19,7 @@ from app.api_json import ApiError, json_object
 from app.banks import UnknownBank, get_bank, issue_page_url, list_banks
 from app.cloud.certificates import certificates_of, state_of
 from app.cloud.devices import COOKIE_NAME, cookie_max_age
-from app.extensions import db
+from app.extensions import csrf, db
 from app.models import Certificate, RpClient, WidgetTransaction
 from app.personal_info import mask_phone
 from app.qr import qr_svg
@@ -111,6 +112,9 @@ def _step_context(transaction: WidgetTransaction) -> dict[str, Any]:
         context.update(
             certificate=certificate, bank=get_bank(certificate.bank_code), auto_connect_form=AutoConnectForm()
         )
+    if step in ("done", "closed") and transaction.rp_org_code and transaction.result_taken_at is None:
+        # Rendering the final step is the hand-over: the result travels in this response, once.
+        context["handoff"] = json.dumps(flow.take_result(transaction), ensure_ascii=False)
     if step == "closed" and transaction.certificate_id:
         context["reissue_bank"] = get_bank(db.session.get(Certificate, transaction.certificate_id).bank_code)
     if step in ("identify", "new_pin", "confirm_pin") and transaction.purpose == "issue":
@@ -142,7 +146,8 @@ def _clear_device_cookie(response: Response) -> None:
 
 @bp.errorhandler(flow.FlowError)
 def _flow_error(error: flow.FlowError) -> ResponseReturnValue:
-    """Out-of-order, expired, finished or foreign transactions: a Korean message in the widget."""
+    """Out-of-order, expired or finished transactions show their current step with the message;
+    missing or foreign ones (nothing to show) a page of their own."""
     transaction = None
     transaction_id = (request.view_args or {}).get("transaction_id")
     if transaction_id and not isinstance(error, flow.TransactionMissing | flow.TransactionForeign):
@@ -150,38 +155,60 @@ def _flow_error(error: flow.FlowError) -> ResponseReturnValue:
             transaction = _transaction(transaction_id)
         except flow.FlowError:
             transaction = None
-    if transaction is not None and transaction.status == "open":
-        return _step_response(transaction, status=error.status, flow_error=error.message)
     if transaction is not None:
-        _frame_for(transaction)
-    response = render_page(
-        "partials/widget/problem.html", layout="widget", status=error.status, message=error.message, tx=transaction
-    )
+        return _step_response(transaction, status=error.status, flow_error=error.message)
+    response = render_page("partials/widget/problem.html", layout="widget", status=error.status, message=error.message)
     return into_main(response)
 
 
 # --- entry from a relying party ----------------------------------------------------------
 
 
-@bp.get("/embed")
-def embed() -> ResponseReturnValue:
-    """The page the SDK opens in its iframe; its script asks the parent page for the request."""
+@bp.get("/warm")
+def warm() -> ResponseReturnValue:
+    """An empty widget page the SDK keeps loaded (hidden) so that opening the widget is quick."""
     allow_framing_by(all_origins())
-    browser_id()
-    return render_page("partials/widget/embed.html", layout="widget")
+    response = render_page("partials/widget/warm.html", layout="widget")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _cors(response: Response, origin: str) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.vary.add("Origin")
+    return response
+
+
+@bp.route("/transactions", methods=["OPTIONS"])
+def transaction_preflight() -> ResponseReturnValue:
+    """CORS preflight for the SDK: only registered RP origins may create transactions."""
+    origin = request.headers.get("Origin", "")
+    if origin not in all_origins():
+        return Response(status=403)
+    response = _cors(Response(status=204), origin)
+    response.headers["Access-Control-Allow-Methods"] = "POST"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
 
 
 @bp.post("/transactions")
 def create_transaction() -> ResponseReturnValue:
-    """JSON from the embed page: the RP's request, checked against its key and origin."""
-    allow_framing_by(all_origins())
+    """The SDK's request (a credentialed CORS call from the RP's page), checked by SDK key and by
+    the browser-set ``Origin``; answers the URL the SDK opens in its iframe.
+
+    A CSRF token is not possible across origins; the Origin check and the JSON content type
+    (which forces a preflight) stand in for it.
+    """
+    origin = request.headers.get("Origin", "")
     body = json_object()
     try:
-        client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), body.get("origin"))
+        client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), origin)
         sign_type, plain_texts = _parse_sign_request(body)
         transaction = flow.create_for_rp(
             client,
-            origin=body["origin"],
+            origin=origin,
             sign_type=sign_type,
             plain_texts=plain_texts,
             nonce=body.get("nonce"),
@@ -190,7 +217,8 @@ def create_transaction() -> ResponseReturnValue:
     except RpError as error:
         db.session.rollback()
         raise ApiError(403 if error.code == "800002" else 422, error.code, error.message) from None
-    return jsonify(url=url_for("widget.show", transaction_id=transaction.id)), 201
+    url = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("widget.show", transaction_id=transaction.id)
+    return _cors(jsonify(url=url), origin), 201
 
 
 def _parse_sign_request(body: dict[str, Any]) -> tuple[str, list[str]]:
@@ -362,18 +390,6 @@ def cancel(transaction_id: str) -> ResponseReturnValue:
     return _step_response(transaction)
 
 
-@bp.post("/t/<transaction_id>/result")
-def result(transaction_id: str) -> ResponseReturnValue:
-    """The result for the RP (JSON), once; widget.js posts it to the parent page."""
-    transaction = _transaction(transaction_id)
-    _frame_for(transaction)
-    try:
-        outcome = flow.take_result(transaction)
-    except flow.FlowError as error:
-        raise ApiError(error.status, "800001", error.message) from None
-    return jsonify(origin=transaction.origin, result=outcome)
-
-
 # --- issuance, stage 2 ---------------------------------------------------------------------
 
 
@@ -419,3 +435,6 @@ def bank_qr(code: str) -> ResponseReturnValue:
     response = Response(qr_svg(issue_page_url(bank, current_app.config["PUBLIC_URL"])), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+csrf.exempt(create_transaction)

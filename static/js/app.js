@@ -57,6 +57,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
+    // A widget step loaded as a whole page (first step, no-JS fallback) also starts at its heading.
+    if (document.body.classList.contains("layout-widget")) {
+      focusStepHeading(document);
+    }
     tickCountdowns();
     window.setInterval(tickCountdowns, 1000);
   });

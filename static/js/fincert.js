@@ -13,8 +13,9 @@
  *     fail: function (error) { error.code, error.message }   // "800000": the user cancelled
  *   });
  *
- * The widget opens as an overlay iframe of the service; messages are exchanged with
- * postMessage and checked against exact origins both ways.
+ * The SDK asks the service for a transaction (a credentialed CORS call: the service checks
+ * the page's Origin against the RP's registered origins), then opens it in an overlay
+ * iframe; the result comes back by postMessage, checked against exact origins both ways.
  */
 (function (global) {
   "use strict";
@@ -33,7 +34,8 @@
     var current = open;
     open = null;
     window.removeEventListener("message", current.listener);
-    current.overlay.remove();
+    hideFrame();
+    frame.src = WIDGET_ORIGIN + "/widget/warm";
     if (current.returnFocus && current.returnFocus.focus) current.returnFocus.focus();
     if (outcome.ok) {
       current.success({ certSeqNum: outcome.certSeqNum, signedVals: outcome.signedVals, certificate: outcome.certificate });
@@ -42,51 +44,104 @@
     }
   }
 
-  function openWidget(path, request, options) {
+  function fail(current, code, message) {
+    close({ ok: false, code: code, message: message });
+  }
+
+  // One iframe of the service, loaded (hidden) at init: when the user clicks, its renderer
+  // process and the widget's assets are already there. Shown as the overlay when needed.
+  var frame = null;
+  var backdrop = null;
+
+  function prepareFrame() {
+    if (frame) return;
+    backdrop = document.createElement("div");
+    backdrop.className = "fincert-backdrop";
+    backdrop.style.position = "fixed";
+    backdrop.style.inset = "0";
+    backdrop.style.zIndex = "2147482999";
+    backdrop.style.background = "rgba(16, 24, 40, 0.45)";
+    backdrop.style.display = "none";
+    frame = document.createElement("iframe");
+    frame.title = "금융인증서비스";
+    frame.setAttribute("aria-hidden", "true");
+    frame.tabIndex = -1;
+    frame.style.position = "fixed";
+    frame.style.border = "0";
+    frame.style.background = "transparent";
+    frame.style.zIndex = "2147483000";
+    hideFrame();
+    frame.src = WIDGET_ORIGIN + "/widget/warm";
+    document.body.appendChild(backdrop);
+    document.body.appendChild(frame);
+  }
+
+  function hideFrame() {
+    frame.style.inset = "auto";
+    frame.style.width = "0";
+    frame.style.height = "0";
+    frame.style.visibility = "hidden";
+    frame.setAttribute("aria-hidden", "true");
+    backdrop.style.display = "none";
+  }
+
+  function showFrame(url) {
+    frame.style.inset = "0";
+    frame.style.width = "100%";
+    frame.style.height = "100%";
+    frame.style.visibility = "visible";
+    frame.removeAttribute("aria-hidden");
+    frame.tabIndex = 0;
+    backdrop.style.display = "block";
+    frame.src = url;
+    frame.focus();
+  }
+
+  // 1. create the transaction with a credentialed CORS call (the service checks the Origin),
+  // 2. show it in the overlay iframe, 3. wait for the result by postMessage.
+  function openWidget(request, options) {
     if (open) {
       callback(options, "fail")({ code: "800001", message: "이미 진행 중인 요청이 있습니다." });
       return;
     }
-    var overlay = document.createElement("div");
-    overlay.className = "fincert-overlay";
-    // CSSOM styles are allowed under a strict CSP (style-src 'self'), unlike style attributes.
-    overlay.style.position = "fixed";
-    overlay.style.inset = "0";
-    overlay.style.zIndex = "2147483000";
-    overlay.style.background = "rgba(16, 24, 40, 0.45)";
-    overlay.style.display = "flex";
-    overlay.style.alignItems = "center";
-    overlay.style.justifyContent = "center";
-    var frame = document.createElement("iframe");
-    frame.title = "금융인증서비스";
-    frame.src = WIDGET_ORIGIN + path;
-    frame.style.border = "0";
-    frame.style.width = "100%";
-    frame.style.height = "100%";
-    frame.style.background = "transparent";
-    overlay.appendChild(frame);
-
+    prepareFrame();
     var listener = function (event) {
       if (event.origin !== WIDGET_ORIGIN || event.source !== frame.contentWindow) return;
       var data = event.data || {};
-      if (data.type === "fincert:ready") {
-        frame.contentWindow.postMessage({ type: "fincert:request", request: request }, WIDGET_ORIGIN);
-      } else if (data.type === "fincert:result") {
+      if (data.type === "fincert:result") {
         close(data.result || {});
       } else if (data.type === "fincert:close") {
         close({ ok: false, code: "800000", message: "사용자가 취소했습니다." });
       }
     };
     open = {
-      overlay: overlay,
       listener: listener,
       success: callback(options, "success"),
       fail: callback(options, "fail"),
       returnFocus: document.activeElement
     };
     window.addEventListener("message", listener);
-    document.body.appendChild(overlay);
-    frame.focus();
+    backdrop.style.display = "block";
+
+    fetch(WIDGET_ORIGIN + "/widget/transactions", {
+      method: "POST",
+      mode: "cors",
+      credentials: "include",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(request)
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (answer) {
+        if (!answer.ok) {
+          var error = answer.body.error || {};
+          fail(open, error.code || "800001", error.message || "요청이 거절되었습니다.");
+          return;
+        }
+        showFrame(answer.body.url);
+      })
+      .catch(function () { fail(open, "800009", "금융인증서비스에 연결할 수 없습니다."); });
   }
 
   function requireInit(options) {
@@ -102,6 +157,7 @@
 
     init: function (options) {
       settings = Object.assign({ lang: "kor" }, options || {});
+      if (document.body) prepareFrame();
     },
 
     sign: function (options) {
@@ -114,7 +170,7 @@
         callback(options, "fail")({ code: "800001", message: "signFormat.type은 CMS, encoding은 UTF-8만 지원합니다." });
         return;
       }
-      openWidget("/widget/embed", {
+      openWidget({
         orgCode: settings.orgCode,
         apiKey: settings.apiKey,
         op: "sign",
@@ -127,7 +183,7 @@
     manage: function (options) {
       options = options || {};
       if (!requireInit(options)) return;
-      openWidget("/widget/embed", { orgCode: settings.orgCode, apiKey: settings.apiKey, op: "manage" }, options);
+      openWidget({ orgCode: settings.orgCode, apiKey: settings.apiKey, op: "manage" }, options);
     }
   };
 

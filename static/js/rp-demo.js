@@ -5,6 +5,8 @@
 
   var config = document.getElementById("rp-config").dataset;
   var status = document.querySelector("[data-rp-status]");
+  // Initialise once per page: the SDK also preloads the widget so that it opens quickly.
+  FinCert.Sdk.init({ orgCode: config.orgCode, apiKey: config.apiKey, lang: "kor" });
 
   function showErrors(form, errors) {
     form.querySelectorAll("[data-error-for]").forEach(function (slot) {
@@ -28,7 +30,6 @@
             return;
           }
           showErrors(form, {});
-          FinCert.Sdk.init({ orgCode: config.orgCode, apiKey: config.apiKey, lang: "kor" });
           FinCert.Sdk.sign({
             signFormat: { type: "CMS" },
             content: { plainText: { plainTexts: [answer.body.plainText], encoding: "UTF-8" } },

@@ -110,9 +110,10 @@ def _register_commands(app: Flask) -> None:
     from app.commands import register
     from app.pki.commands import ca_cli, cert_cli
     from app.ra.commands import ra_cli
+    from app.rp.commands import rp_cli
 
     register(app)
-    for group in (ca_cli, cert_cli, ra_cli, demo_cli):
+    for group in (ca_cli, cert_cli, ra_cli, rp_cli, demo_cli):
         app.cli.add_command(group)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from app.notices import send_expiry_notices
 from app.seeding import seed_all
 
 
@@ -16,3 +17,12 @@ def register(app: Flask) -> None:
         """Seed the 22 banks and the demo data (idempotent)."""
         for name, count in seed_all().items():
             click.echo(f"{name}: {count}")
+
+    @app.cli.group("notices")
+    def notices() -> None:
+        """Notices to subscribers."""
+
+    @notices.command("send")
+    def send() -> None:
+        """Send due notices (certificates expiring within 30 days); safe to run repeatedly."""
+        click.echo(f"expiry notices sent: {send_expiry_notices()}")

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 from sqlalchemy import update
 
-from app import audit
+from app import audit, notices
 from app.clock import utcnow
 from app.cloud import keystore
 from app.cloud.pin_rules import check_new_pin
@@ -242,6 +242,7 @@ def unlock_private_key(certificate: Certificate, pin: str) -> rsa.RSAPrivateKey:
             audit.record(
                 "certificate.locked", subscriber_id=certificate.subscriber_id, certificate_serial=certificate.serial
             )
+            notices.notify_locked(certificate.subscriber, certificate.bank.name)
         db.session.commit()
         db.session.refresh(certificate)
         raise WrongPin(reserved, limit) from None
@@ -303,3 +304,55 @@ def revoke(certificate: Certificate, reason: str, *, by: str, publish: bool = Tr
 def find_by_serial(serial: str) -> Certificate | None:
     """A certificate by its hex serial (any case, no separators)."""
     return db.session.scalars(db.select(Certificate).where(Certificate.serial == serial.upper())).first()
+
+
+# --- management and renewal ----------------------------------------------------------------
+
+
+def renewal_due(certificate: Certificate, now: datetime | None = None) -> bool:
+    """In the last ``RENEWAL_WINDOW_DAYS`` (90) days of validity, and still usable."""
+    now = now or utcnow()
+    window = timedelta(days=int(current_app.config["RENEWAL_WINDOW_DAYS"]))
+    return state_of(certificate, now).usable and certificate.not_after - now <= window
+
+
+def renew_certificate(certificate: Certificate, pin: str) -> Certificate:
+    """갱신: a new key pair and certificate under the same PIN; the old one is revoked only
+    together with storing the new one (one database transaction, nothing half-made)."""
+    unlock_private_key(certificate, pin)
+    favourite = certificate.favourite
+    try:
+        renewed = issue_certificate(certificate.subscriber, certificate.bank, pin, check_pin=False)
+        renewed.favourite = favourite
+        audit.record(
+            "certificate.renewed",
+            subscriber_id=certificate.subscriber_id,
+            certificate_serial=renewed.serial,
+            previous=certificate.serial,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return renewed
+
+
+def change_pin(certificate: Certificate, current_pin: str, new_pin: str) -> None:
+    """비밀번호 변경: the current PIN opens the key (attempts counted), the new one reseals it."""
+    check_new_pin(new_pin, certificate.subscriber.birth_date)
+    private_key = unlock_private_key(certificate, current_pin)
+    key_der = private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    certificate.key_blob = keystore.seal(
+        key_der, new_pin, current_app.config["KEK"], kdf_params(), context=certificate.serial
+    )
+    audit.record("pin.changed", subscriber_id=certificate.subscriber_id, certificate_serial=certificate.serial)
+    db.session.commit()
+
+
+def delete_certificate(certificate: Certificate, pin: str) -> None:
+    """인증서 삭제: the subscriber proves the PIN; the certificate is revoked and leaves the cloud."""
+    unlock_private_key(certificate, pin)
+    revoke(certificate, "cessationOfOperation", by="subscriber")
+    db.session.commit()

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from app import audit
+from app import audit, notices
 from app.clock import utcnow
 from app.extensions import db
 from app.keyed_hash import keyed_hash
@@ -88,6 +88,7 @@ def register_device(subscriber: Subscriber, user_agent: str) -> tuple[Device, st
         stale.revoked_at = now
         audit.record("device.evicted", subscriber_id=subscriber.id, device=stale.label)
     audit.record("device.registered", subscriber_id=subscriber.id, device=device.label)
+    notices.notify_new_device(subscriber, device.label)
     return device, token
 
 

@@ -5,6 +5,7 @@ from app.models.bankdemo import DemoBankApplication, DemoBankCustomer
 from app.models.banks import Bank
 from app.models.certificates import Certificate
 from app.models.devices import Device
+from app.models.notices import SentNotice
 from app.models.pki import CrlRecord
 from app.models.ra import IssuanceOrder, RaApiKey
 from app.models.rp import RpClient, RpNonce
@@ -25,6 +26,7 @@ __all__ = [
     "RaApiKey",
     "RpClient",
     "RpNonce",
+    "SentNotice",
     "SmsChallenge",
     "SmsMessage",
     "Subscriber",

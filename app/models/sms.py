@@ -15,7 +15,7 @@ class SmsMessage(db.Model):
     __tablename__ = "sms_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    to: Mapped[str] = mapped_column(String(20), index=True)
+    to: Mapped[str] = mapped_column(String(120), index=True)  # a phone number, or an e-mail address
     channel: Mapped[str] = mapped_column(String(8), default="sms")  # "sms" | "ars" | "email"
     purpose: Mapped[str] = mapped_column(String(12), default="code")  # "code" | "notice"
     body: Mapped[str] = mapped_column(Text)

@@ -35,6 +35,12 @@ class WidgetTransaction(db.Model):
     keypad: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     pending_pin: Mapped[str | None] = mapped_column(Text)  # first entry of a new PIN, sealed
     notice: Mapped[str | None] = mapped_column(String(200))  # a message for the next rendered step
+    # 휴대폰으로 인증: the PC's transaction shows a rotating QR code; the phone's is its child.
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("widget_transactions.id"))
+    qr_secret: Mapped[str | None] = mapped_column(String(64))
+    qr_started_at: Mapped[datetime | None]
+    pair_code: Mapped[str | None] = mapped_column(String(4))
+    paired_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_taken_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

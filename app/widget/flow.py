@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -32,6 +33,8 @@ from app.cloud.certificates import (
     WrongPin,
     certificates_of,
     find_subscriber,
+    renew_certificate,
+    renewal_due,
     sign_with_pin,
     state_of,
     x509_of,
@@ -120,13 +123,21 @@ def _ttl() -> timedelta:
 
 
 def create_for_rp(
-    client: RpClient, *, origin: str, sign_type: str, plain_texts: list[str], nonce: str, browser_id: str
+    client: RpClient,
+    *,
+    origin: str,
+    sign_type: str,
+    plain_texts: list[str],
+    nonce: str | None,
+    browser_id: str,
+    purpose: str = "sign",
 ) -> WidgetTransaction:
-    """A login or signature request of a relying party (the nonce is bound to it here)."""
+    """A login or signature request of a relying party (the nonce is bound to it here), or its
+    user's certificate management (``purpose="manage"``, no nonce)."""
     now = utcnow()
     transaction = WidgetTransaction(
         id=secrets.token_urlsafe(24),
-        purpose="sign",
+        purpose=purpose,
         step="start",
         browser_hash=browser_hash(browser_id),
         rp_org_code=client.org_code,
@@ -136,7 +147,24 @@ def create_for_rp(
         created_at=now,
         expires_at=now + _ttl(),
     )
-    transaction.nonce = bind_nonce(client, nonce, transaction.id)
+    if purpose == "sign":
+        transaction.nonce = bind_nonce(client, nonce, transaction.id)
+    db.session.add(transaction)
+    db.session.commit()
+    return transaction
+
+
+def create_for_management(browser_id: str) -> WidgetTransaction:
+    """인증서 관리 on its own (no relying party waiting)."""
+    now = utcnow()
+    transaction = WidgetTransaction(
+        id=secrets.token_urlsafe(24),
+        purpose="manage",
+        step="start",
+        browser_hash=browser_hash(browser_id),
+        created_at=now,
+        expires_at=now + _ttl(),
+    )
     db.session.add(transaction)
     db.session.commit()
     return transaction
@@ -183,12 +211,30 @@ def expect_step(transaction: WidgetTransaction, *steps: str) -> None:
 
 
 def _close(transaction: WidgetTransaction, status: str, result: dict[str, Any], notice: str | None = None) -> None:
+    """End the request without a signature. A paired PC or phone learns it too."""
     transaction.status = status
     transaction.step = "closed"
     transaction.result = {"ok": False, **result}
     transaction.keypad = None
     transaction.pending_pin = None
     transaction.notice = notice
+    parent = _parent(transaction)
+    if parent is not None and parent.status == "open":
+        message = "휴대폰에서 인증을 취소했습니다." if status == "cancelled" else (notice or result.get("message"))
+        _close(parent, status, result, notice=message)
+        transaction.result = None  # the phone's own screen has no RP to answer
+    for child in _children(transaction):
+        if child.status == "open":
+            child.status, child.step, child.result = status, "closed", None
+            child.notice = "PC에서 인증을 끝냈습니다. PC 화면을 확인해주세요."
+
+
+def _parent(transaction: WidgetTransaction) -> WidgetTransaction | None:
+    return db.session.get(WidgetTransaction, transaction.parent_id) if transaction.parent_id else None
+
+
+def _children(transaction: WidgetTransaction) -> list[WidgetTransaction]:
+    return list(db.session.scalars(db.select(WidgetTransaction).where(WidgetTransaction.parent_id == transaction.id)))
 
 
 # --- the steps -------------------------------------------------------------------------------
@@ -205,7 +251,7 @@ def begin(transaction: WidgetTransaction, device_token: str | None) -> bool:
         transaction.device_id = device.id
         transaction.subscriber_id = device.subscriber_id
         audit.record("device.used", subscriber_id=device.subscriber_id, device=device.label)
-        _after_cloud_access(transaction)
+        after_cloud_access(transaction)
         db.session.commit()
         return False
     transaction.step = "identify"
@@ -253,7 +299,12 @@ def confirm_sms(transaction: WidgetTransaction, code: str) -> None:
         subscriber = find_subscriber(identity["name"], identity["phone"], date.fromisoformat(identity["birth_date"]))
         transaction.subscriber_id = subscriber.id if subscriber else None
         # Only now, with the phone proven, may the widget say that there is no cloud account.
-        transaction.step = "consent" if subscriber else "nocert"
+        if subscriber is None:
+            transaction.step = "nocert"
+        elif transaction.purpose == "manage":
+            transaction.step = "manage"
+        else:
+            transaction.step = "consent"
     db.session.commit()
 
 
@@ -269,12 +320,15 @@ def grant_cloud_access(transaction: WidgetTransaction, *, auto_connect: bool, us
             device, token = register_device(subscriber, user_agent)
             transaction.device_id = device.id
         audit.record("cloud.accessed", subscriber_id=subscriber.id, rp_org_code=transaction.rp_org_code)
-        _after_cloud_access(transaction)
+        after_cloud_access(transaction)
     db.session.commit()
     return token
 
 
-def _after_cloud_access(transaction: WidgetTransaction) -> None:
+def after_cloud_access(transaction: WidgetTransaction) -> None:
+    if transaction.purpose == "manage":
+        transaction.step = "manage"
+        return
     subscriber = subscriber_of(transaction)
     usable = [c for c in certificates_of(subscriber) if state_of(c).usable] if subscriber else []
     favourite = next((c for c in usable if c.favourite), None)
@@ -295,7 +349,7 @@ def _start_pin_entry(transaction: WidgetTransaction, certificate: Certificate) -
 def choose_certificate(transaction: WidgetTransaction, certificate_id: int) -> None:
     """인증서 선택: only a usable certificate of this subscriber."""
     expect_step(transaction, "select")
-    certificate = _own_certificate(transaction, certificate_id)
+    certificate = own_certificate(transaction, certificate_id)
     if not state_of(certificate).usable:
         raise CertificateNotSelectable()
     _start_pin_entry(transaction, certificate)
@@ -304,8 +358,8 @@ def choose_certificate(transaction: WidgetTransaction, certificate_id: int) -> N
 
 def toggle_favourite(transaction: WidgetTransaction, certificate_id: int) -> None:
     """즐겨찾기 on/off; a subscriber has at most one favourite."""
-    expect_step(transaction, "select")
-    certificate = _own_certificate(transaction, certificate_id)
+    expect_step(transaction, "select", "manage")
+    certificate = own_certificate(transaction, certificate_id)
     turn_on = not certificate.favourite
     for other in certificates_of(subscriber_of(transaction)):
         other.favourite = False
@@ -322,36 +376,44 @@ def choose_another(transaction: WidgetTransaction) -> None:
     db.session.commit()
 
 
-def _own_certificate(transaction: WidgetTransaction, certificate_id: int) -> Certificate:
+def own_certificate(transaction: WidgetTransaction, certificate_id: int) -> Certificate:
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or certificate.subscriber_id != transaction.subscriber_id or certificate.status == "revoked":
         raise CertificateNotSelectable()
     return certificate
 
 
-def press_key(transaction: WidgetTransaction, key: str, user_agent: str = "") -> KeyOutcome:
-    """One key of the secure keypad; the sixth digit submits the entry."""
-    expect_step(transaction, "pin", "new_pin", "confirm_pin")
+KeypadHandler = Callable[[WidgetTransaction, str], KeyOutcome]
+_KEYPAD_STEPS: dict[str, KeypadHandler] = {}
+
+
+def keypad_step(step: str) -> Callable[[KeypadHandler], KeypadHandler]:
+    """Register what a complete six-digit entry does on a step (sign, issue, manage…)."""
+
+    def register(handler: KeypadHandler) -> KeypadHandler:
+        _KEYPAD_STEPS[step] = handler
+        return handler
+
+    return register
+
+
+def press_key(transaction: WidgetTransaction, key: str) -> KeyOutcome:
+    """One key of the secure keypad; the sixth digit submits the entry to the step's handler."""
+    expect_step(transaction, *_KEYPAD_STEPS)
     assert transaction.keypad is not None
     transaction.keypad = keypads.press(transaction.keypad, key, transaction.id)
     pin = keypads.typed(transaction.keypad, transaction.id)
     if len(pin) < keypads.PIN_LENGTH:
         db.session.commit()
         return KeyOutcome(finished_entry=False)
-    if transaction.step == "pin":
-        outcome = _submit_pin(transaction, pin)
-    elif transaction.step == "new_pin":
-        outcome = _submit_new_pin(transaction, pin)
-    else:
-        outcome = _submit_confirmation(transaction, pin)
+    outcome = _KEYPAD_STEPS[transaction.step](transaction, pin)
     db.session.commit()
     return outcome
 
 
-def _submit_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
-    certificate = db.session.get(Certificate, transaction.certificate_id)
-    assert certificate is not None
-    contents = [
+def contents_to_sign(transaction: WidgetTransaction) -> list[bytes]:
+    """What the RP asked to sign, each bound to the RP, the sign type and the nonce."""
+    return [
         signed_content(
             org_code=transaction.rp_org_code or "",
             sign_type=transaction.sign_type or "01",
@@ -360,31 +422,96 @@ def _submit_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
         )
         for text in transaction.plain_texts
     ]
-    try:
-        signatures = sign_with_pin(
-            certificate, pin, contents, rp_org_code=transaction.rp_org_code, sign_type=transaction.sign_type
-        )
-    except WrongPin as wrong:
-        if wrong.locked:
-            _close(transaction, "failed", LOCKED, notice=wrong.message)
-            return KeyOutcome(finished_entry=True)
-        transaction.keypad = keypads.new_keypad("pin", transaction.id)
-        return KeyOutcome(finished_entry=True, error=f"비밀번호 {wrong.failures}/{wrong.limit}회 오류")
-    except CertificateUnavailable as unavailable:
-        _close(transaction, "failed", {"code": "800006", "message": unavailable.message}, notice=unavailable.message)
-        return KeyOutcome(finished_entry=True)
-    transaction.status = "done"
-    transaction.step = "done"
-    transaction.keypad = None
-    transaction.result = {
+
+
+def signed_result(certificate: Certificate, signatures: list[bytes]) -> dict[str, Any]:
+    return {
         "ok": True,
         "certSeqNum": certificate.serial,
         "signedVals": [base64.urlsafe_b64encode(value).decode().rstrip("=") for value in signatures],
         "certificate": x509_of(certificate).public_bytes(Encoding.PEM).decode(),
     }
+
+
+def wrong_pin_outcome(transaction: WidgetTransaction, wrong: WrongPin, purpose: str) -> KeyOutcome:
+    """비밀번호 n/5회 오류 and a fresh keypad; the fifth ends the request."""
+    if wrong.locked:
+        _close(transaction, "failed", LOCKED, notice=wrong.message)
+        return KeyOutcome(finished_entry=True)
+    transaction.keypad = keypads.new_keypad(purpose, transaction.id)
+    return KeyOutcome(finished_entry=True, error=f"비밀번호 {wrong.failures}/{wrong.limit}회 오류")
+
+
+@keypad_step("pin")
+def _submit_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
+    certificate = db.session.get(Certificate, transaction.certificate_id)
+    assert certificate is not None
+    try:
+        signatures = sign_with_pin(
+            certificate,
+            pin,
+            contents_to_sign(transaction),
+            rp_org_code=transaction.rp_org_code,
+            sign_type=transaction.sign_type,
+        )
+    except WrongPin as wrong:
+        return wrong_pin_outcome(transaction, wrong, "pin")
+    except CertificateUnavailable as unavailable:
+        _close(transaction, "failed", {"code": "800006", "message": unavailable.message}, notice=unavailable.message)
+        return KeyOutcome(finished_entry=True)
+    transaction.keypad = None
+    if renewal_due(certificate):
+        # Offer 갱신 now, while the PIN is known; the RP's result waits for the answer.
+        transaction.step = "renew_offer"
+        transaction.pending_pin = keypads.seal_pin(pin, transaction.id)
+        transaction.result = signed_result(certificate, signatures)
+        return KeyOutcome(finished_entry=True)
+    complete(transaction, signed_result(certificate, signatures))
     return KeyOutcome(finished_entry=True)
 
 
+def complete(transaction: WidgetTransaction, result: dict[str, Any]) -> None:
+    """The request succeeded. On a phone paired with a PC, the PC's transaction gets the result."""
+    transaction.keypad = None
+    transaction.pending_pin = None
+    parent = _parent(transaction)
+    if parent is not None:
+        parent.status, parent.step, parent.result = "done", "done", result
+        transaction.status, transaction.step, transaction.result = "done", "remote_done", None
+        return
+    transaction.status, transaction.step, transaction.result = "done", "done", result
+
+
+def renew_now(transaction: WidgetTransaction) -> Certificate:
+    """갱신 after a successful PIN: a new certificate, and the RP's content signed again with it
+    (the old certificate is revoked, so signatures made with it would no longer verify)."""
+    expect_step(transaction, "renew_offer")
+    certificate = db.session.get(Certificate, transaction.certificate_id)
+    assert certificate is not None and transaction.pending_pin is not None
+    pin = keypads.unseal_pin(transaction.pending_pin, transaction.id)
+    renewed = renew_certificate(certificate, pin)
+    signatures = sign_with_pin(
+        renewed,
+        pin,
+        contents_to_sign(transaction),
+        rp_org_code=transaction.rp_org_code,
+        sign_type=transaction.sign_type,
+    )
+    transaction.certificate_id = renewed.id
+    complete(transaction, signed_result(renewed, signatures))
+    db.session.commit()
+    return renewed
+
+
+def renew_later(transaction: WidgetTransaction) -> None:
+    """나중에: finish with the signature already made."""
+    expect_step(transaction, "renew_offer")
+    assert transaction.result is not None
+    complete(transaction, transaction.result)
+    db.session.commit()
+
+
+@keypad_step("new_pin")
 def _submit_new_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     identity = transaction.identity or {}
     try:
@@ -398,6 +525,7 @@ def _submit_new_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     return KeyOutcome(finished_entry=True)
 
 
+@keypad_step("confirm_pin")
 def _submit_confirmation(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     assert transaction.pending_pin is not None
     if pin != keypads.unseal_pin(transaction.pending_pin, transaction.id):

@@ -87,3 +87,7 @@ class IssueStartForm(FlaskForm):
 
 class AutoConnectForm(FlaskForm):
     auto_connect = BooleanField("자동연결")
+
+
+class DeviceForm(FlaskForm):
+    device_id = IntegerField("기기", validators=[InputRequired("기기를 선택해주세요.")])

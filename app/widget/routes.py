@@ -17,23 +17,25 @@ from flask.typing import ResponseReturnValue
 
 from app.api_json import ApiError, json_object
 from app.banks import UnknownBank, get_bank, issue_page_url, list_banks
+from app.clock import utcnow
 from app.cloud.certificates import certificates_of, state_of
 from app.cloud.devices import COOKIE_NAME, cookie_max_age
 from app.extensions import csrf, db
 from app.models import Certificate, RpClient, WidgetTransaction
 from app.personal_info import mask_phone
-from app.qr import qr_svg
+from app.qr import qr_svg, qr_svg_inline
 from app.ra.orders import OrderError, open_order
-from app.rendering import attach_error, into_main, render_page, wants_partial
+from app.rendering import attach_error, go_to, into_main, render_page, wants_partial
 from app.rp.clients import RpError, all_origins, client_for_sdk
 from app.security_headers import allow_framing_by
 from app.sms.codes import SmsCodeError, seconds_until_resend
-from app.widget import flow
+from app.widget import flow, manage, remote
 from app.widget import keypad as keypads
 from app.widget.forms import (
     AutoConnectForm,
     CertificateForm,
     ConsentForm,
+    DeviceForm,
     IdentifyForm,
     IssueStartForm,
     KeyForm,
@@ -55,6 +57,30 @@ STEP_PARTIALS = {
     "done": "partials/widget/done.html",
     "closed": "partials/widget/closed.html",
     "issued": "partials/widget/issued.html",
+    "renew_offer": "partials/widget/renew_offer.html",
+    "remote": "partials/widget/remote.html",
+    "pair": "partials/widget/pair.html",
+    "remote_done": "partials/widget/remote_done.html",
+    "manage": "partials/widget/manage.html",
+    "cert_detail": "partials/widget/cert_detail.html",
+    "change_current": "partials/widget/pin.html",
+    "change_new": "partials/widget/pin.html",
+    "change_confirm": "partials/widget/pin.html",
+    "delete_confirm": "partials/widget/pin.html",
+}
+
+# Heading and instruction of each secure-keypad step.
+PIN_TEXT = {
+    "pin": ("비밀번호 입력", "금융인증서 비밀번호 6자리를 입력해주세요"),
+    "new_pin": ("비밀번호 설정", "금융인증서 비밀번호 6자리를 입력해주세요"),
+    "confirm_pin": ("비밀번호 확인", "같은 비밀번호 6자리를 한 번 더 입력해주세요"),
+    "change_current": ("비밀번호 변경", "지금 사용하는 비밀번호 6자리를 입력해주세요"),
+    "change_new": ("새 비밀번호 입력", "새 비밀번호 6자리를 입력해주세요"),
+    "change_confirm": ("새 비밀번호 확인", "새 비밀번호 6자리를 한 번 더 입력해주세요"),
+    "delete_confirm": (
+        "인증서 삭제",
+        "삭제하려면 이 인증서의 비밀번호 6자리를 입력해주세요. 삭제한 인증서는 폐지되어 다시 쓸 수 없습니다.",
+    ),
 }
 
 
@@ -102,17 +128,33 @@ def _step_context(transaction: WidgetTransaction) -> dict[str, Any]:
         context["certificates"] = [(c, state_of(c)) for c in certificates]
         context["banks"] = list_banks()
         context["banks_open"] = request.args.get("banks") == "1"
-    if step in ("pin", "new_pin", "confirm_pin") and transaction.keypad:
+    if step in PIN_TEXT and transaction.keypad:
+        context["pin_heading"], context["pin_sub"] = PIN_TEXT[step]
         context["keys"] = keypads.keys_of(transaction.keypad)
         context["typed_count"] = keypads.typed_count(transaction.keypad, transaction.id)
-        context["certificate"] = db.session.get(Certificate, transaction.certificate_id) if step == "pin" else None
+        context["certificate"] = (
+            db.session.get(Certificate, transaction.certificate_id) if transaction.certificate_id else None
+        )
         context["has_other_certificates"] = step == "pin" and len(certificates_of(flow.subscriber_of(transaction))) > 1
+        context["new_pin_rules"] = step in ("new_pin", "change_new")
+    if step == "renew_offer":
+        certificate = db.session.get(Certificate, transaction.certificate_id)
+        context.update(certificate=certificate, days_left=(certificate.not_after - utcnow()).days)
+    if step == "remote":
+        context.update(
+            qr_url=remote.qr_url(transaction), qr=qr_svg_inline(remote.qr_url(transaction), "휴대폰 인증용 QR 코드")
+        )
+    if step in ("manage", "cert_detail"):
+        context.update(manage.overview(transaction))
+        if step == "cert_detail":
+            certificate = db.session.get(Certificate, transaction.certificate_id)
+            context.update(certificate=certificate, details=manage.details(certificate))
     if step == "issued":
         certificate = db.session.get(Certificate, transaction.certificate_id)
         context.update(
             certificate=certificate, bank=get_bank(certificate.bank_code), auto_connect_form=AutoConnectForm()
         )
-    if step in ("done", "closed") and transaction.rp_org_code and transaction.result_taken_at is None:
+    if step in ("done", "closed") and transaction.origin and transaction.result_taken_at is None:
         # Rendering the final step is the hand-over: the result travels in this response, once.
         context["handoff"] = json.dumps(flow.take_result(transaction), ensure_ascii=False)
     if step == "closed" and transaction.certificate_id:
@@ -205,7 +247,10 @@ def create_transaction() -> ResponseReturnValue:
     body = json_object()
     try:
         client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), origin)
-        sign_type, plain_texts = _parse_sign_request(body)
+        if body.get("op") == "manage":
+            sign_type, plain_texts, purpose = "08", [], "manage"
+        else:
+            (sign_type, plain_texts), purpose = _parse_sign_request(body), "sign"
         transaction = flow.create_for_rp(
             client,
             origin=origin,
@@ -213,6 +258,7 @@ def create_transaction() -> ResponseReturnValue:
             plain_texts=plain_texts,
             nonce=body.get("nonce"),
             browser_id=browser_id(),
+            purpose=purpose,
         )
     except RpError as error:
         db.session.rollback()
@@ -365,11 +411,13 @@ def another(transaction_id: str) -> ResponseReturnValue:
 def keypad(transaction_id: str) -> ResponseReturnValue:
     """One key of the secure keypad (an opaque token, 지우기 or 전체삭제)."""
     transaction = _transaction(transaction_id)
+    if transaction.status != "open" and wants_partial():
+        return Response(status=204)  # a key pressed after the entry already finished the request
     form = KeyForm()
     if not form.validate_on_submit():
         return _step_response(transaction, status=422, pin_error="키를 다시 눌러주세요.")
     try:
-        outcome = flow.press_key(transaction, form.key.data, request.headers.get("User-Agent", ""))
+        outcome = flow.press_key(transaction, form.key.data)
     except keypads.UnknownKey:
         return _step_response(transaction, status=422, pin_error="키패드가 바뀌었습니다. 다시 입력해주세요.")
     if not outcome.finished_entry and wants_partial():
@@ -388,6 +436,123 @@ def cancel(transaction_id: str) -> ResponseReturnValue:
     transaction = _transaction(transaction_id)
     flow.cancel(transaction)
     return _step_response(transaction)
+
+
+# --- 갱신 after a successful PIN -----------------------------------------------------------------
+
+
+@bp.post("/t/<transaction_id>/renew")
+def renew(transaction_id: str) -> ResponseReturnValue:
+    """갱신: a new certificate under the same PIN, then the RP's result signed with it."""
+    transaction = _transaction(transaction_id)
+    flow.renew_now(transaction)
+    return _step_response(transaction)
+
+
+@bp.post("/t/<transaction_id>/renew/later")
+def renew_later(transaction_id: str) -> ResponseReturnValue:
+    """나중에."""
+    transaction = _transaction(transaction_id)
+    flow.renew_later(transaction)
+    return _step_response(transaction)
+
+
+# --- 휴대폰으로 인증 (a PC's request finished on a phone) -----------------------------------------
+
+
+@bp.post("/t/<transaction_id>/remote")
+def remote_start(transaction_id: str) -> ResponseReturnValue:
+    """휴대폰으로 인증: the PC shows a rotating QR code and waits."""
+    transaction = _transaction(transaction_id)
+    remote.start_on_phone(transaction)
+    return _step_response(transaction)
+
+
+@bp.get("/t/<transaction_id>/remote")
+def remote_poll(transaction_id: str) -> ResponseReturnValue:
+    """The PC's poll (htmx, every 2 s): a fresh QR code, or the step the phone brought us to."""
+    transaction = _transaction(transaction_id)
+    if transaction.step == "remote" and wants_partial():
+        _frame_for(transaction)
+        return render_page("partials/widget/remote_live.html", **_step_context(transaction))
+    return _step_response(transaction)
+
+
+@bp.post("/t/<transaction_id>/remote/cancel")
+def remote_cancel(transaction_id: str) -> ResponseReturnValue:
+    """이 PC에서 계속."""
+    transaction = _transaction(transaction_id)
+    remote.continue_on_pc(transaction)
+    return _step_response(transaction)
+
+
+@bp.get("/m/<transaction_id>/<code>")
+def phone_entry(transaction_id: str, code: str) -> ResponseReturnValue:
+    """The URL in the QR code, opened on a phone: claim the PC's request, once."""
+    phone = remote.claim(transaction_id, code, browser_id())
+    return go_to(url_for("widget.show", transaction_id=phone.id))
+
+
+@bp.post("/t/<transaction_id>/pair")
+def pair(transaction_id: str) -> ResponseReturnValue:
+    """확인 코드가 같습니다: the normal steps begin on the phone (3 with 자동연결)."""
+    transaction = _transaction(transaction_id)
+    cleared = remote.confirm_pairing(transaction, request.cookies.get(COOKIE_NAME))
+    response = _step_response(transaction)
+    if cleared:
+        _clear_device_cookie(response)
+    return response
+
+
+# --- 인증서 관리 -------------------------------------------------------------------------------
+
+
+@bp.route("/manage", methods=["GET", "POST"])
+def manage_start() -> ResponseReturnValue:
+    """인증서 관리 on its own (from the home page)."""
+    transaction = flow.create_for_management(browser_id())
+    return go_to(url_for("widget.show", transaction_id=transaction.id))
+
+
+@bp.post("/t/<transaction_id>/manage")
+def manage_open(transaction_id: str) -> ResponseReturnValue:
+    """인증서 관리 from the certificate list of a login."""
+    transaction = _transaction(transaction_id)
+    manage.open_manage(transaction)
+    return _step_response(transaction)
+
+
+@bp.post("/t/<transaction_id>/manage/<action>")
+def manage_action(transaction_id: str, action: str) -> ResponseReturnValue:
+    """One management action: details, PIN change, delete, favourite, back, finish."""
+    transaction = _transaction(transaction_id)
+    actions = {
+        "details": lambda: manage.show_certificate(transaction, _certificate_id()),
+        "pin": lambda: manage.start_pin_change(transaction, _certificate_id()),
+        "delete": lambda: manage.start_delete(transaction, _certificate_id()),
+        "favourite": lambda: manage.toggle_favourite(transaction, _certificate_id()),
+        "list": lambda: manage.back_to_list(transaction),
+        "login": lambda: manage.back_to_login(transaction),
+        "finish": lambda: manage.finish(transaction),
+    }
+    if action not in actions:
+        abort(404)
+    actions[action]()
+    return _step_response(transaction)
+
+
+@bp.post("/t/<transaction_id>/manage/device")
+def manage_device(transaction_id: str) -> ResponseReturnValue:
+    """연결 해제 of one 자동연결 device."""
+    transaction = _transaction(transaction_id)
+    form = DeviceForm()
+    if not form.validate_on_submit():
+        abort(422)
+    this_browser = manage.disconnect(transaction, int(form.device_id.data))
+    response = _step_response(transaction)
+    if this_browser:
+        _clear_device_cookie(response)
+    return response
 
 
 # --- issuance, stage 2 ---------------------------------------------------------------------

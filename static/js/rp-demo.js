@@ -16,6 +16,15 @@
     status.textContent = messages.join(" ");
   }
 
+  document.querySelectorAll("[data-fincert-manage]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      FinCert.Sdk.manage({
+        success: function () { status.textContent = "인증서 관리를 마쳤습니다."; },
+        fail: function (error) { status.textContent = error.message + " (코드 " + error.code + ")"; }
+      });
+    });
+  });
+
   document.querySelectorAll("form[data-fincert-action]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();

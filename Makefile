@@ -12,11 +12,14 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help run test test-unit test-e2e setup lint clean
+.PHONY: help prepare run serve test test-sqlite test-pg test-unit test-e2e setup lint clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
-	@echo "make test   install what is missing (Chromium included), run unit and e2e tests"
+	@echo "make test   install what is missing (Chromium, PostgreSQL included), run unit and e2e tests"
+	@echo "            on SQLite, then again on a throw-away PostgreSQL server"
+	@echo "make serve  the same app under gunicorn with several worker processes (WORKERS=…)"
+	@echo "make test-sqlite / make test-pg   one database only"
 
 # --- installation (each step runs only when its inputs changed) ---
 
@@ -45,17 +48,38 @@ static/vendor/htmx.min.js: node_modules/.installed
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# PostgreSQL (the production database) for make test-pg.
+/usr/lib/postgresql:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql
+
 setup: $(VENV)/.runtime static/vendor/htmx.min.js
 
 # --- the two commands ---
 
-run: setup
-	FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1 $(BIN)/flask db upgrade
-	FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1 $(BIN)/flask seed
-	FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1 $(BIN)/flask run --host $(HOST) --port $(PORT)
+DEMO_ENV := FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1
+WORKERS ?= 2
+
+prepare: setup
+	$(DEMO_ENV) $(BIN)/flask db upgrade
+	$(DEMO_ENV) $(BIN)/flask seed
+	$(DEMO_ENV) $(BIN)/flask ca init
+
+run: prepare
+	$(DEMO_ENV) $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Several worker processes sharing the database: app processes keep no state of their own.
+serve: prepare
+	$(DEMO_ENV) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # pytest exits 5 when it collected no test; make treats that as the failure it is.
-test: setup $(VENV)/.dev /usr/bin/chromium test-unit test-e2e
+test: test-sqlite test-pg
+
+test-sqlite: setup $(VENV)/.dev /usr/bin/chromium test-unit test-e2e
+
+test-pg: setup $(VENV)/.dev /usr/bin/chromium /usr/lib/postgresql
+	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest tests
+	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest e2e
 
 test-unit: setup $(VENV)/.dev
 	$(BIN)/python -m pytest tests

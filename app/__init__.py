@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as settings
 from app.extensions import csrf, db, htmx, migrate
@@ -47,6 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.config.update(config)
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind a load balancer: trust its X-Forwarded-* headers (client address for rate limits).
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(os.environ, app.instance_path)
     if not app.config.get("KEK"):

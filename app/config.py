@@ -43,6 +43,7 @@ _ENV_SETTINGS: list[tuple[str, str, Any, type]] = [
     ("BANK_APPLICATION_TTL", "FINCERT_BANK_APPLICATION_TTL", 1800, int),
     ("CRL_VALIDITY_HOURS", "FINCERT_CRL_VALIDITY_HOURS", 24, int),
     ("RATE_LIMITS_ENABLED", "FINCERT_RATE_LIMITS", True, bool),
+    ("TRUSTED_PROXIES", "FINCERT_TRUSTED_PROXIES", 0, int),
 ]
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -60,6 +61,12 @@ def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
     for key, env_name, default, kind in _ENV_SETTINGS:
         raw = environ.get(env_name)
         settings[key] = default if raw is None or raw == "" else _parse(raw, kind)
+    # FINCERT_LIMIT_SMS_SEND_IP=30/600 overrides the rate limit "sms-send-ip" (count/seconds).
+    settings["RATE_LIMIT_OVERRIDES"] = {
+        name[len("FINCERT_LIMIT_") :].lower().replace("_", "-"): value
+        for name, value in environ.items()
+        if name.startswith("FINCERT_LIMIT_") and value
+    }
     return settings
 
 

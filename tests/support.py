@@ -23,6 +23,8 @@ TEST_CONFIG: dict[str, Any] = {
     "TESTBED": True,
     "DEV_OUTBOX": True,
     "SECRET_KEY": "test-secret-key-not-for-production",
+    # Tests drive many logins from one address; the rate-limit tests turn limits on themselves.
+    "RATE_LIMITS_ENABLED": False,
 }
 
 

@@ -21,3 +21,10 @@ def test_upgrading_an_empty_database_matches_the_models(tmp_path):
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         assert "banks" in inspect(db.engine).get_table_names()
+
+
+def test_the_test_database_schema_matches_the_models(app):
+    """The session's database (SQLite, or PostgreSQL under make test-pg) was built by the migrations."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, g, session, url_for
 from flask.typing import ResponseReturnValue
 
+from app import ratelimit
 from app.bankdemo import application as stage1
 from app.bankdemo import customers as bank_customers
 from app.bankdemo.forms import (
@@ -140,7 +141,7 @@ def _post_step(application_id: str, form_class: type, action) -> ResponseReturnV
         action(application, form)
     except SmsCodeError as error:
         attach_error(form, "code" if hasattr(form, "code") else "ib_id", error.message)
-        return into_main(_render(application, status=422, form=form))
+        return into_main(_render(application, status=error.status, form=form))
     except (stage1.ApplicationStopped, stage1.ApplicationOutOfOrder, stage1.ApplicationFinished):
         raise
     except stage1.ApplicationError as error:
@@ -164,6 +165,8 @@ def kind(application_id: str) -> ResponseReturnValue:
 @bp.post("/issuance/<application_id>/customer")
 def customer(application_id: str) -> ResponseReturnValue:
     """고객정보 입력 (온라인 신원확인)."""
+    ratelimit.check("bank-answer-ip")
+    ratelimit.check("sms-send-ip")
 
     def identify(app: DemoBankApplication, form: CustomerForm) -> None:
         stage1.identify_customer(
@@ -181,6 +184,7 @@ def customer(application_id: str) -> ResponseReturnValue:
 @bp.post("/issuance/<application_id>/extra")
 def extra(application_id: str) -> ResponseReturnValue:
     """추가인증: the bank's SMS or ARS code."""
+    ratelimit.check("sms-check-ip")
     return _post_step(application_id, ExtraAuthForm, lambda app, form: stage1.confirm_extra(app, form.code.data))
 
 
@@ -189,11 +193,12 @@ def extra_resend(application_id: str) -> ResponseReturnValue:
     """재전송 of the 추가인증 code."""
     application = _application(application_id)
     form = ExtraAuthForm(formdata=None)
+    ratelimit.check("sms-send-ip")
     try:
         stage1.resend_extra(application)
     except SmsCodeError as error:
         attach_error(form, "code", error.message)
-        return into_main(_render(application, status=429, form=form))
+        return into_main(_render(application, status=error.status, form=form))
     return into_main(_render(application, form=form, sent_again=True))
 
 
@@ -210,6 +215,7 @@ def contact(application_id: str) -> ResponseReturnValue:
 @bp.post("/issuance/<application_id>/media")
 def media(application_id: str) -> ResponseReturnValue:
     """보안매체 인증: OTP, or two digits of two security-card codes."""
+    ratelimit.check("bank-answer-ip")
     application = _application(application_id)
     customer = _customer(application)
     if customer is not None and customer.medium == "card":
@@ -228,6 +234,8 @@ def media(application_id: str) -> ResponseReturnValue:
 def mobile_otp() -> ResponseReturnValue:
     """모바일 OTP 등록: identify with ID and account password, then scan the QR code."""
     form = MobileOtpStartForm()
+    if form.is_submitted():
+        ratelimit.check("bank-answer-ip")
     if not form.validate_on_submit():
         return _page("partials/bank/otp_start.html", status=422 if form.is_submitted() else 200, form=form)
     customer = bank_customers.find_customer(_bank().code, form.ib_id.data.strip())

@@ -8,6 +8,7 @@ from app.models.devices import Device
 from app.models.notices import SentNotice
 from app.models.pki import CrlRecord
 from app.models.ra import IssuanceOrder, RaApiKey
+from app.models.ratelimit import RateLimitCounter
 from app.models.rp import RpClient, RpNonce
 from app.models.sms import SmsMessage
 from app.models.sms_codes import SmsChallenge
@@ -24,6 +25,7 @@ __all__ = [
     "Device",
     "IssuanceOrder",
     "RaApiKey",
+    "RateLimitCounter",
     "RpClient",
     "RpNonce",
     "SentNotice",

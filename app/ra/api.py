@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
+from app import ratelimit
 from app.api_json import ApiError, bearer_token, choice, collect_fields, json_object
 from app.extensions import csrf
 from app.personal_info import normalise_email, normalise_name, normalise_phone, parse_birth_date
@@ -25,9 +26,11 @@ ORDER_FIELDS = {
 @bp.post("/orders")
 def create_order() -> ResponseReturnValue:
     """A bank orders a certificate for a person it has identified (stage 1 done)."""
+    ratelimit.check("ra-api-ip")
     bank = bank_for_api_key(bearer_token())
     if bank is None:
         raise ApiError(401, "unauthorized", "은행 API 키가 올바르지 않습니다.")
+    ratelimit.check("ra-api-bank", bank.code)
     fields = collect_fields(json_object(), ORDER_FIELDS, optional=("email",))
     order, auth_code = place_order(bank, **fields)
     body = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
+from app import ratelimit
 from app.api_json import ApiError, bearer_token, collect_fields, json_object
 from app.extensions import csrf
 from app.models import RpClient
@@ -19,9 +20,11 @@ csrf.exempt(bp)
 
 
 def _client() -> RpClient:
+    ratelimit.check("rp-api-ip")
     client = client_for_secret(bearer_token())
     if client is None:
         raise ApiError(401, "unauthorized", "이용기관 비밀키가 올바르지 않습니다.")
+    ratelimit.check("rp-api-client", client.org_code)
     return client
 
 

@@ -25,6 +25,7 @@ SERVICE_NAME = "금융인증서비스"
 class SmsCodeError(Exception):
     """A code problem the user can act on; ``message`` is shown on the code field."""
 
+    status = 422
     message = "인증번호를 확인해주세요."
 
 
@@ -44,6 +45,8 @@ class SmsTooManyTries(SmsCodeError):
 
 
 class SmsResendTooSoon(SmsCodeError):
+    status = 429
+
     def __init__(self, seconds: int) -> None:
         super().__init__()
         self.seconds = seconds
@@ -51,10 +54,12 @@ class SmsResendTooSoon(SmsCodeError):
 
 
 class SmsSendLimit(SmsCodeError):
+    status = 429
     message = "이 번호로 1시간에 보낼 수 있는 인증번호 수를 넘었습니다. 잠시 후 다시 시도해주세요."
 
 
 class SmsNotDelivered(SmsCodeError):
+    status = 503
     message = "문자 발송에 실패했습니다. 잠시 후 재전송을 눌러주세요."
 
 

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from app import ratelimit
 from app.api_json import ApiError, collect_fields, json_object
 from app.banks import UnknownBank, get_bank
 from app.cloud.certificates import find_or_create_subscriber, issue_certificate, x509_of
@@ -28,6 +29,7 @@ def only_when_enabled() -> None:
     """Creating certificates without a bank must never be possible in production."""
     if not current_app.config.get("TESTBED"):
         abort(404)
+    ratelimit.check("testbed-ip")
 
 
 def _bank_code(raw: str) -> str:

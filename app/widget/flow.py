@@ -44,7 +44,7 @@ from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import db
 from app.models import Certificate, IssuanceOrder, RpClient, SmsChallenge, Subscriber, WidgetTransaction
 from app.pki.verifier import signed_content
-from app.ra.orders import check_identity, redeem_order
+from app.ra.orders import OrderError, check_identity, redeem_order
 from app.rp.clients import bind_nonce
 from app.sms.codes import check_code, resend_code, send_code
 from app.widget import keypad as keypads
@@ -96,6 +96,14 @@ class TransactionFinished(FlowError):
 class OutOfOrder(FlowError):
     status = 409
     message = "진행 순서가 올바르지 않습니다. 현재 단계부터 계속해주세요."
+
+
+class RenewalFailed(FlowError):
+    status = 503
+    message = "인증서를 갱신하지 못했습니다. 기존 인증서는 그대로입니다. 다시 시도하거나 나중에 갱신해주세요."
+
+
+ISSUANCE_FAILED = "발급 중 일시적인 오류가 발생했습니다. 발급 요청은 그대로이니 비밀번호를 다시 입력해주세요."
 
 
 class CertificateNotSelectable(FlowError):
@@ -489,7 +497,11 @@ def renew_now(transaction: WidgetTransaction) -> Certificate:
     certificate = db.session.get(Certificate, transaction.certificate_id)
     assert certificate is not None and transaction.pending_pin is not None
     pin = keypads.unseal_pin(transaction.pending_pin, transaction.id)
-    renewed = renew_certificate(certificate, pin)
+    try:
+        renewed = renew_certificate(certificate, pin)
+    except Exception as error:  # noqa: BLE001 - the old certificate is intact; offer a retry
+        current_app.logger.exception("renewal failed for transaction %s", transaction.id)
+        raise RenewalFailed() from error
     signatures = sign_with_pin(
         renewed,
         pin,
@@ -535,8 +547,17 @@ def _submit_confirmation(transaction: WidgetTransaction, pin: str) -> KeyOutcome
         return KeyOutcome(
             finished_entry=True, error="두 번 입력한 비밀번호가 일치하지 않습니다. 처음부터 다시 입력해주세요."
         )
-    db.session.commit()  # keep the flow's own state before the issuance transaction starts
-    certificate = redeem_order(_order(transaction), pin=pin)
+    # The issuance is its own database transaction: on any failure nothing of it remains,
+    # the order stays unused, and the person retypes the PIN to try again.
+    transaction.keypad = keypads.new_keypad("confirm", transaction.id)
+    db.session.commit()
+    try:
+        certificate = redeem_order(_order(transaction), pin=pin)
+    except (OrderError, PinRuleViolation):
+        raise
+    except Exception:  # noqa: BLE001 - any failure inside the issuance is reported and retryable
+        current_app.logger.exception("issuance failed for transaction %s", transaction.id)
+        return KeyOutcome(finished_entry=True, error=ISSUANCE_FAILED)
     transaction.certificate_id = certificate.id
     transaction.subscriber_id = certificate.subscriber_id
     transaction.pending_pin = None

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from app import ratelimit
 from app.api_json import ApiError, json_object
 from app.banks import UnknownBank, get_bank, issue_page_url, list_banks
 from app.clock import utcnow
@@ -186,6 +187,23 @@ def _clear_device_cookie(response: Response) -> None:
     response.delete_cookie(COOKIE_NAME, secure=True, httponly=True, samesite="None", partitioned=True)
 
 
+@bp.errorhandler(ratelimit.RateLimited)
+def _rate_limited(error: ratelimit.RateLimited) -> ResponseReturnValue:
+    """Too many requests: the current step stays, with the message and Retry-After."""
+    message = f"요청이 너무 많습니다. {error.retry_after}초 후에 다시 시도해주세요."
+    transaction_id = (request.view_args or {}).get("transaction_id")
+    try:
+        transaction = _transaction(transaction_id) if transaction_id else None
+    except flow.FlowError:
+        transaction = None
+    if transaction is None:
+        response = render_page("partials/widget/problem.html", layout="widget", status=429, message=message)
+    else:
+        response = _step_response(transaction, status=429, flow_error=message)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return into_main(response)
+
+
 @bp.errorhandler(flow.FlowError)
 def _flow_error(error: flow.FlowError) -> ResponseReturnValue:
     """Out-of-order, expired or finished transactions show their current step with the message;
@@ -244,6 +262,7 @@ def create_transaction() -> ResponseReturnValue:
     (which forces a preflight) stand in for it.
     """
     origin = request.headers.get("Origin", "")
+    ratelimit.check("widget-create-ip")
     body = json_object()
     try:
         client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), origin)
@@ -321,6 +340,7 @@ def identify(transaction_id: str) -> ResponseReturnValue:
     form = IdentifyForm()
     if not form.validate_on_submit():
         return _step_response(transaction, status=422, form=form)
+    ratelimit.check("sms-send-ip")
     try:
         flow.submit_identity(transaction, **form.parsed)
     except OrderError as error:
@@ -328,7 +348,7 @@ def identify(transaction_id: str) -> ResponseReturnValue:
         return _step_response(transaction, status=422, form=form)
     except SmsCodeError as error:
         attach_error(form, "phone", error.message)
-        return _step_response(transaction, status=429 if "1시간" in error.message else 422, form=form)
+        return _step_response(transaction, status=error.status, form=form)
     return _step_response(transaction)
 
 
@@ -339,11 +359,12 @@ def sms(transaction_id: str) -> ResponseReturnValue:
     form = SmsCodeForm()
     if not form.validate_on_submit():
         return _step_response(transaction, status=422, form=form)
+    ratelimit.check("sms-check-ip")
     try:
         flow.confirm_sms(transaction, form.code.data)
     except SmsCodeError as error:
         attach_error(form, "code", error.message)
-        return _step_response(transaction, status=422, form=form)
+        return _step_response(transaction, status=error.status, form=form)
     return _step_response(transaction)
 
 
@@ -352,11 +373,12 @@ def resend(transaction_id: str) -> ResponseReturnValue:
     """재전송: a new code (not before 30 s, at most 5 an hour)."""
     transaction = _transaction(transaction_id)
     form = SmsCodeForm(formdata=None)
+    ratelimit.check("sms-send-ip")
     try:
         flow.resend_sms(transaction)
     except SmsCodeError as error:
         attach_error(form, "code", error.message)
-        return _step_response(transaction, status=429, form=form)
+        return _step_response(transaction, status=error.status, form=form)
     return _step_response(transaction, sent_again=True, form=form)
 
 
@@ -413,6 +435,8 @@ def keypad(transaction_id: str) -> ResponseReturnValue:
     transaction = _transaction(transaction_id)
     if transaction.status != "open" and wants_partial():
         return Response(status=204)  # a key pressed after the entry already finished the request
+    ratelimit.check("keypad-ip")
+    ratelimit.check("keypad-tx", transaction.id)
     form = KeyForm()
     if not form.validate_on_submit():
         return _step_response(transaction, status=422, pin_error="키를 다시 눌러주세요.")

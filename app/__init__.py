@@ -97,6 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.bankdemo.routes import bp as bank_bp
     from app.home.routes import bp as home_bp
+    from app.openapi import bp as openapi_bp
     from app.pki.routes import bp as pki_bp
     from app.ra.api import bp as ra_api_bp
     from app.rp.api import bp as rp_api_bp
@@ -105,7 +106,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.testbed.routes import bp as testbed_bp
     from app.widget.routes import bp as widget_bp
 
-    blueprints = (home_bp, bank_bp, pki_bp, ra_api_bp, rp_api_bp, rpdemo_bp, outbox_bp, testbed_bp, widget_bp)
+    blueprints = (
+        home_bp,
+        openapi_bp,
+        bank_bp,
+        pki_bp,
+        ra_api_bp,
+        rp_api_bp,
+        rpdemo_bp,
+        outbox_bp,
+        testbed_bp,
+        widget_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

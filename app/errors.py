@@ -48,7 +48,11 @@ def _http_error(error: HTTPException) -> Response:
     status = error.code or 500
     title, detail = MESSAGES.get(status, MESSAGES[400] if status < 500 else MESSAGES[500])
     retry_after = getattr(error, "retry_after", None)
-    return error_response(status, title, detail, retry_after=retry_after)
+    response = error_response(status, title, detail, retry_after=retry_after)
+    for name, value in error.get_headers():
+        if name == "Allow":  # a 405 says which methods the URL takes
+            response.headers[name] = value
+    return response
 
 
 def _csrf_error(_error: CSRFError) -> Response:

@@ -51,6 +51,7 @@ def main(argv: list[str]) -> int:
     port = _free_port()
     log = os.path.join(data, "server.log")
     server = None
+    log_file = open(log, "w")  # noqa: SIM115 - the server writes to it until the finally below
     try:
         subprocess.run(
             _as_server_user(
@@ -108,6 +109,7 @@ def main(argv: list[str]) -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
+        log_file.close()
         shutil.rmtree(data, ignore_errors=True)
 
 

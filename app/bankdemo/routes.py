@@ -131,11 +131,12 @@ def application(application_id: str) -> ResponseReturnValue:
     return _render(_application(application_id))
 
 
-def _post_step(application_id: str, form_class: type, action) -> ResponseReturnValue:
+def _post_step(application_id: str, step: str, form_class: type, action) -> ResponseReturnValue:
+    """Validate the step's form and run its action; a post for another step is refused first."""
     application = _application(application_id)
+    stage1.expect_step(application, step)
     form = form_class()
     if not form.validate_on_submit():
-        stage1.expect_step(application, application.step)
         return into_main(_render(application, status=422, form=form))
     try:
         action(application, form)
@@ -153,13 +154,13 @@ def _post_step(application_id: str, form_class: type, action) -> ResponseReturnV
 @bp.post("/issuance/<application_id>/terms")
 def terms(application_id: str) -> ResponseReturnValue:
     """이용약관 동의."""
-    return _post_step(application_id, TermsForm, lambda app, form: stage1.accept_terms(app))
+    return _post_step(application_id, "terms", TermsForm, lambda app, form: stage1.accept_terms(app))
 
 
 @bp.post("/issuance/<application_id>/kind")
 def kind(application_id: str) -> ResponseReturnValue:
     """발급 신청: 발급 / 재발급."""
-    return _post_step(application_id, KindForm, lambda app, form: stage1.choose_kind(app, form.kind.data))
+    return _post_step(application_id, "kind", KindForm, lambda app, form: stage1.choose_kind(app, form.kind.data))
 
 
 @bp.post("/issuance/<application_id>/customer")
@@ -178,14 +179,16 @@ def customer(application_id: str) -> ResponseReturnValue:
             account_password=form.account_password.data,
         )
 
-    return _post_step(application_id, CustomerForm, identify)
+    return _post_step(application_id, "customer", CustomerForm, identify)
 
 
 @bp.post("/issuance/<application_id>/extra")
 def extra(application_id: str) -> ResponseReturnValue:
     """추가인증: the bank's SMS or ARS code."""
     ratelimit.check("sms-check-ip")
-    return _post_step(application_id, ExtraAuthForm, lambda app, form: stage1.confirm_extra(app, form.code.data))
+    return _post_step(
+        application_id, "extra", ExtraAuthForm, lambda app, form: stage1.confirm_extra(app, form.code.data)
+    )
 
 
 @bp.post("/issuance/<application_id>/extra/resend")
@@ -207,6 +210,7 @@ def contact(application_id: str) -> ResponseReturnValue:
     """개인정보 입력: e-mail and phone for notices."""
     return _post_step(
         application_id,
+        "contact",
         ContactForm,
         lambda app, form: stage1.save_contact(app, email=form.parsed["email"], phone=form.parsed["phone"]),
     )
@@ -221,10 +225,11 @@ def media(application_id: str) -> ResponseReturnValue:
     if customer is not None and customer.medium == "card":
         return _post_step(
             application_id,
+            "media",
             CardForm,
             lambda app, form: stage1.verify_media(app, card_answers=(form.card_first.data, form.card_second.data)),
         )
-    return _post_step(application_id, OtpForm, lambda app, form: stage1.verify_media(app, otp=form.otp.data))
+    return _post_step(application_id, "media", OtpForm, lambda app, form: stage1.verify_media(app, otp=form.otp.data))
 
 
 # --- mobile OTP enrollment -----------------------------------------------------------------

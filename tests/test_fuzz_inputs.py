@@ -1,0 +1,225 @@
+"""Property tests: whatever a user types or an RP sends, the answer is never a 500.
+
+Every form field of the widget, the bank sites, the home page and the demo RP, and every JSON
+API body, gets very long text, wrong types, control characters, non-NFC Hangul, SQL and HTML
+fragments. Forms answer a Korean page (2xx or 4xx); APIs answer a JSON error. HTML typed in
+is never echoed unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.ra.orders import create_api_key
+from app.rp.clients import demo_credentials, register_client
+from tests.conftest import HTMX, csrf_token_from
+from tests.support import subscriber_with_certificate
+from tests.test_bank_issuance import Bank
+from tests.widget_driver import RP_ORIGIN, WidgetBrowser
+
+SCRIPT = "<script>alert(1)</script>"
+FRAGMENTS = [
+    "' OR 1=1 --",
+    "'; DROP TABLE subscribers; --",
+    SCRIPT,
+    '"><img src=x onerror=alert(1)>',
+    "{{ config }}",
+    "%s%s%n",
+    "../../etc/passwd",
+    "０１０１２３４５６７８",
+    "010-1234-5678\x00",
+]
+decomposed_hangul = st.text(alphabet=st.characters(min_codepoint=0x1100, max_codepoint=0x11FF), min_size=1, max_size=9)
+nasty_text = st.one_of(
+    st.text(max_size=40),
+    st.text(min_size=2000, max_size=6000),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=31), min_size=1, max_size=20),
+    decomposed_hangul,
+    decomposed_hangul.map(lambda text: unicodedata.normalize("NFC", text) + "\u0301"),
+    st.sampled_from(FRAGMENTS),
+    st.from_regex(r"[0-9]{1,12}", fullmatch=True),
+)
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), nasty_text),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=10,
+)
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+KOREAN = re.compile(r"[가-힣]")
+
+
+def form_values(*names: str):
+    return st.fixed_dictionaries({name: nasty_text for name in names})
+
+
+def assert_handled(response) -> None:
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    body = response.get_data(as_text=True)
+    if response.mimetype == "text/html" and response.status_code >= 400:
+        assert KOREAN.search(body), body[:300]
+    assert SCRIPT not in body
+
+
+def assert_json_error(response) -> None:
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    if response.status_code >= 400:
+        assert response.is_json and KOREAN.search(response.json["error"]["message"])
+
+
+# --- the widget -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser(app, client):
+    subscriber_with_certificate()
+    return WidgetBrowser(app, client)
+
+
+@FUZZ
+@given(values=form_values("name", "phone", "birth_date"))
+def test_identify_fields(browser, values):
+    assert_handled(browser.post("identify", **values))
+
+
+@FUZZ
+@given(values=form_values("code"))
+def test_sms_code_field(browser, values):
+    browser.identify()
+    assert_handled(browser.post("sms", **values))
+
+
+@FUZZ
+@given(values=form_values("auto_connect"))
+def test_consent_field(browser, values):
+    browser.identify()
+    browser.post("sms", code=WidgetBrowser.latest_code("01012345678"))
+    assert_handled(browser.post("consent", **values))
+
+
+@FUZZ
+@given(values=form_values("certificate_id"), action=st.sampled_from(["select", "favourite", "manage/details"]))
+def test_certificate_choice_fields(browser, values, action):
+    assert_handled(browser.post(action, **values))
+
+
+@FUZZ
+@given(values=form_values("key"))
+def test_keypad_field(browser, values):
+    assert_handled(browser.post("keypad", **values))
+
+
+@FUZZ
+@given(values=form_values("device_id"))
+def test_device_field(browser, values):
+    assert_handled(browser.post("manage/device", **values))
+
+
+@FUZZ
+@given(values=form_values("ref_num", "auth_code"))
+def test_issue_start_fields(client, csrf, values):
+    assert_handled(client.post("/widget/issue", data={"csrf_token": csrf, **values}, headers=HTMX))
+
+
+# --- the bank sites, the home page, the demo RP ---------------------------------------------
+
+
+@pytest.fixture
+def bank(client):
+    return Bank(client)
+
+
+@FUZZ
+@given(values=form_values("service_terms", "personal_info", "unique_id"))
+def test_bank_terms_fields(bank, values):
+    assert_handled(bank.post("terms", **values))
+
+
+@FUZZ
+@given(values=form_values("ib_id", "name", "birth_date", "account_number", "account_password"))
+def test_bank_customer_fields(bank, values):
+    bank.post("terms", service_terms="y", personal_info="y", unique_id="y")
+    bank.post("kind", kind="issue")
+    assert_handled(bank.post("customer", **values))
+
+
+@FUZZ
+@given(values=form_values("kind"))
+def test_bank_kind_field(bank, values):
+    bank.post("terms", service_terms="y", personal_info="y", unique_id="y")
+    assert_handled(bank.post("kind", **values))
+
+
+@FUZZ
+@given(step=st.sampled_from(["extra", "contact", "media"]), values=form_values("code", "email", "phone", "otp"))
+def test_bank_later_step_fields(bank, step, values):
+    assert_handled(bank.post(step, **values))
+
+
+@FUZZ
+@given(values=form_values("ib_id", "account_password", "code"))
+def test_mobile_otp_fields(client, csrf, values):
+    assert_handled(client.post("/bank/004/otp", data={"csrf_token": csrf, **values}))
+    assert_handled(client.post("/bank/004/otp/confirm", data={"csrf_token": csrf, **values}))
+
+
+@FUZZ
+@given(values=form_values("query"))
+def test_home_bank_search_field(client, csrf, values):
+    assert_handled(client.post("/banks/search", data={"csrf_token": csrf, **values}, headers=HTMX))
+
+
+@FUZZ
+@given(values=form_values("kind", "bank_code", "account", "amount", "signed_val"))
+def test_demo_rp_fields(client, values):
+    token = csrf_token_from(client.get("/rp/demo/transfer").get_data(as_text=True))
+    for url in ("/rp/demo/prepare", "/rp/demo/transfer", "/rp/demo/login"):
+        response = client.post(url, data={"csrf_token": token, **values})
+        assert response.status_code < 500
+        assert SCRIPT not in response.get_data(as_text=True)
+
+
+# --- JSON APIs --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def keys(app):
+    _client, _api_key, secret = register_client("FUZZ_RP", "퍼즈", ["https://fuzz.example"])
+    return {"ra": create_api_key("004"), "rp": secret}
+
+
+@FUZZ
+@given(body=json_values, raw=st.one_of(st.none(), st.binary(max_size=200)))
+def test_api_bodies(client, keys, body, raw):
+    calls = [
+        ("/api/v1/ra/orders", {"Authorization": f"Bearer {keys['ra']}"}),
+        ("/api/v1/rp/verify", {"Authorization": f"Bearer {keys['rp']}"}),
+        ("/api/v1/rp/nonces", {"Authorization": f"Bearer {keys['rp']}"}),
+        ("/testbed/subscribers", {}),
+    ]
+    for url, headers in calls:
+        if raw is None:
+            response = client.post(url, json=body, headers=headers)
+        else:
+            response = client.post(url, data=raw, headers={**headers, "Content-Type": "application/json"})
+        assert_json_error(response)
+
+
+@FUZZ
+@given(body=json_values)
+def test_sdk_transaction_bodies(client, body):
+    api_key, _secret = demo_credentials()
+    shaped = {"orgCode": "DEMO_RP", "apiKey": api_key, **body} if isinstance(body, dict) else body
+    response = client.post("/widget/transactions", json=shaped, headers={"Origin": RP_ORIGIN})
+    assert_json_error(response)
+
+
+@FUZZ
+@given(serial=nasty_text.filter(lambda text: "/" not in text and text.strip()), to=nasty_text)
+def test_query_and_path_values(client, serial, to):
+    assert_json_error(client.get(f"/pki/status/{serial}"))
+    assert_json_error(client.get("/testbed/outbox", query_string={"to": to}))

@@ -89,7 +89,7 @@ def main(argv: list[str]) -> int:
                     "max_connections=200",
                 ]
             ),
-            stdout=open(log, "w"),
+            stdout=log_file,
             stderr=subprocess.STDOUT,
         )
         for _ in range(100):

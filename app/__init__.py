@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         VERSION=VERSION,
         SQLALCHEMY_DATABASE_URI=settings.database_url(os.environ, app.instance_path),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SQLALCHEMY_ENGINE_OPTIONS={},
         SESSION_COOKIE_NAME="fincert_session",
         # The widget runs in a relying party's iframe: its cookies must be third-party-capable
         # (SameSite=None; Secure) and partitioned per top-level site (CHIPS).
@@ -48,6 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A server that restarted leaves dead pooled connections; test each one before use.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
+                                                   **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if app.config.get("TRUSTED_PROXIES"):
         # Behind a load balancer: trust its X-Forwarded-* headers (client address for rate limits).
         hops = int(app.config["TRUSTED_PROXIES"])

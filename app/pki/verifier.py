@@ -125,8 +125,14 @@ def _parse(cms_der: bytes) -> tuple[asn1_cms.SignedData, asn1_cms.SignerInfo]:
             raise ValueError("not SignedData")
         signed_data = info["content"]
         signer_infos = signed_data["signer_infos"]
-        signed_data.native  # noqa: B018 - forces a full parse so malformed input fails here
-    except (ValueError, TypeError, KeyError) as error:
+        # Parse the parts the checks read now, so that malformed input fails here, cleanly.
+        for signer_info in signer_infos:
+            signer_info["sid"].chosen  # noqa: B018
+            signer_info["signed_attrs"].native  # noqa: B018
+            signer_info["signature_algorithm"].native  # noqa: B018
+        for choice in signed_data["certificates"] or []:
+            choice.chosen.dump()
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise VerificationError("bad_cms", "CMS 서명 형식이 올바르지 않습니다.") from error
     if len(signer_infos) != 1:
         raise VerificationError("bad_cms", "서명자는 한 명이어야 합니다.")

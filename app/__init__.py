@@ -50,8 +50,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # A server that restarted leaves dead pooled connections; test each one before use.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
-                                                   **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            "pool_size": 10,
+            "max_overflow": 20,
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
     if app.config.get("TRUSTED_PROXIES"):
         # Behind a load balancer: trust its X-Forwarded-* headers (client address for rate limits).
         hops = int(app.config["TRUSTED_PROXIES"])

@@ -76,9 +76,7 @@ def prepare(instance: str, users: int, public_url: str, rp_origin: str) -> dict:
         _client, api_key, secret = register_client("LOAD_RP", "부하 시험", [rp_origin])
         people = []
         for index in range(users):
-            subscriber = find_or_create_subscriber(
-                f"부하{index:03d}", f"0109{index:07d}", parse_birth_date("19900101")
-            )
+            subscriber = find_or_create_subscriber(f"부하{index:03d}", f"0109{index:07d}", parse_birth_date("19900101"))
             issue_certificate(subscriber, get_bank("004"), "246813")
             _device, token = register_device(subscriber, "bench")
             db.session.commit()
@@ -89,9 +87,22 @@ def prepare(instance: str, users: int, public_url: str, rp_origin: str) -> dict:
 def start_server(port: int, workers: int, env: dict, app_target: str = "wsgi:app") -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(
-        [gunicorn, "--workers", str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}",
-         "--backlog", "2048", app_target],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            app_target,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(300):
         try:
@@ -174,7 +185,9 @@ def one_login(rp: Browser, browser: Browser, secrets: dict, port: int, timings: 
     verify = json.dumps(
         {"signedVal": result["signedVals"][0], "plainText": "로그인", "signType": "01", "nonce": nonce}
     ).encode()
-    timed("verify", lambda: rp.request("POST", "/api/v1/rp/verify", verify, {**auth, "Content-Type": "application/json"}))
+    timed(
+        "verify", lambda: rp.request("POST", "/api/v1/rp/verify", verify, {**auth, "Content-Type": "application/json"})
+    )
 
 
 def client_process(port: int, secrets: dict, tokens: list[str], seconds: float, queue, hello: bool) -> None:
@@ -248,7 +261,9 @@ def percentiles(values: list[float]) -> str:
     def at(fraction: float) -> float:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
 
-    return f"p50 {statistics.median(ordered) * 1000:6.1f}  p95 {at(0.95):6.1f}  p99 {at(0.99):6.1f} ms  (n={len(ordered)})"
+    return (
+        f"p50 {statistics.median(ordered) * 1000:6.1f}  p95 {at(0.95):6.1f}  p99 {at(0.99):6.1f} ms  (n={len(ordered)})"
+    )
 
 
 def main() -> None:
@@ -278,14 +293,18 @@ def main() -> None:
     steal = StealMeter()
     try:
         with steal:
-            timings, done, errors, elapsed = run_load(port, secrets, secrets["device_tokens"], args.clients, args.seconds)
+            timings, done, errors, elapsed = run_load(
+                port, secrets, secrets["device_tokens"], args.clients, args.seconds
+            )
     finally:
         server.terminate()
         server.wait()
 
     print(describe(steal))
-    print(f"server: gunicorn, {args.workers} workers × 4 threads; {args.clients} client processes, {args.users} users; "
-          f"scrypt n={kdf['SCRYPT_N']}; database {os.environ.get('DATABASE_URL', 'SQLite')}")
+    print(
+        f"server: gunicorn, {args.workers} workers × 4 threads; {args.clients} client processes, {args.users} users; "
+        f"scrypt n={kdf['SCRYPT_N']}; database {os.environ.get('DATABASE_URL', 'SQLite')}"
+    )
     print(f"3-step 자동연결 logins: {done} in {elapsed:.1f} s = {done / elapsed:.1f} logins/s, errors {errors}")
     for step in STEPS:
         print(f"  {step:<12} {percentiles(timings.get(step, []))}")
@@ -302,9 +321,13 @@ def main() -> None:
         hello.terminate()
         hello.wait()
     requests_per_login = 11
-    print(f"floor, bare Flask 'hello' on the same server settings ({describe(hello_steal).split('; ')[-1]}): "
-          f"{done / elapsed:.0f} requests/s, errors {errors}; {percentiles(timings.get('hello', []))}")
-    print(f"  at {requests_per_login} requests per login that floor is {done / elapsed / requests_per_login:.0f} logins/s")
+    print(
+        f"floor, bare Flask 'hello' on the same server settings ({describe(hello_steal).split('; ')[-1]}): "
+        f"{done / elapsed:.0f} requests/s, errors {errors}; {percentiles(timings.get('hello', []))}"
+    )
+    print(
+        f"  at {requests_per_login} requests per login that floor is {done / elapsed / requests_per_login:.0f} logins/s"
+    )
 
 
 if __name__ == "__main__":

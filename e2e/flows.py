@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import FrameLocator, Page, expect
 
+from tests.support import DEFAULT_PIN
+
 WIDGET = 'iframe[title="금융인증서비스"]'
 
 
@@ -64,6 +66,28 @@ def type_pin(frame: FrameLocator, pin: str) -> None:
     keypad = frame.get_by_role("form", name=re.compile("보안 키패드"))
     for digit in pin:
         keypad.get_by_role("button", name=digit, exact=True).click()
+
+
+def full_login(
+    page: Page,
+    live_server,
+    family: str,
+    *,
+    name: str = "홍길동",
+    phone: str = "01012345678",
+    birth: str = "19900101",
+    pin: str = DEFAULT_PIN,
+    auto_connect: bool = False,
+    bank: str = "KB국민은행",
+) -> None:
+    """The 5 steps at the demo RP, ending on its verified 로그인 성공."""
+    frame = start_login(page, live_server.rp_url, family)  # 1. 금융인증 로그인 선택
+    enter_identity(frame, name, phone, birth)  # 2. 가입정보 입력
+    enter_sms_code(frame, page, live_server.url, phone)  # 3. 휴대폰 점유인증
+    allow_cloud_access(frame, auto_connect=auto_connect)  #    클라우드 접근 권한 확인
+    choose_certificate(frame, bank)  # 4. 인증서 선택
+    type_pin(frame, pin)  # 5. 비밀번호 입력
+    expect(page.get_by_role("heading", name="로그인 성공")).to_be_visible()
 
 
 def otp_now(in_app, bank_code: str, ib_id: str) -> str:

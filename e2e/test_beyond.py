@@ -16,6 +16,7 @@ from e2e.flows import (
     choose_certificate,
     enter_identity,
     enter_sms_code,
+    full_login,
     start_login,
     type_pin,
     widget,
@@ -79,16 +80,6 @@ def test_a_stale_qr_code_and_a_used_one_are_refused(desktop_context, mobile_cont
     expect(frame.get_by_role("alert")).to_contain_text("휴대폰에서 인증을 취소했습니다", timeout=10_000)
     frame.get_by_role("button", name="닫기").click()
     expect(pc.get_by_role("status")).to_contain_text("800000")
-
-
-def full_login(page: Page, live_server, family: str, pin: str = DEFAULT_PIN, auto_connect: bool = False):
-    frame = start_login(page, live_server.rp_url, family)
-    enter_identity(frame, NAME, PHONE, BIRTH)
-    enter_sms_code(frame, page, live_server.url, PHONE)
-    allow_cloud_access(frame, auto_connect=auto_connect)
-    choose_certificate(frame, "KB국민은행")
-    type_pin(frame, pin)
-    expect(page.get_by_role("heading", name="로그인 성공")).to_be_visible()
 
 
 def test_pin_change_then_login_with_the_new_pin(page: Page, live_server, in_app, family):

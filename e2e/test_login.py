@@ -14,6 +14,7 @@ from e2e.flows import (
     choose_certificate,
     enter_identity,
     enter_sms_code,
+    full_login,
     start_login,
     type_pin,
     widget,
@@ -21,16 +22,6 @@ from e2e.flows import (
 from tests.support import DEFAULT_PIN, subscriber_with_certificate
 
 NAME, PHONE, BIRTH = "홍길동", "01012345678", "19900101"
-
-
-def full_login(page: Page, live_server, family: str, *, auto_connect: bool, bank: str = "KB국민은행") -> None:
-    frame = start_login(page, live_server.rp_url, family)  # 1. 금융인증 로그인 선택
-    enter_identity(frame, NAME, "010-1234-5678", BIRTH)  # 2. 가입정보 입력
-    enter_sms_code(frame, page, live_server.url, PHONE)  # 3. 휴대폰 점유인증
-    allow_cloud_access(frame, auto_connect=auto_connect)  #    클라우드 접근 권한 확인
-    choose_certificate(frame, bank)  # 4. 인증서 선택
-    type_pin(frame, DEFAULT_PIN)  # 5. 비밀번호 입력
-    expect(page.get_by_role("heading", name="로그인 성공")).to_be_visible()
 
 
 def sms_count() -> int:

@@ -9,12 +9,9 @@ wrong security-medium answers count on the customer: the fifth stops the issuanc
 
 from __future__ import annotations
 
-import base64
-import os
 import secrets
 from datetime import date, timedelta
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
 from app.bankdemo import customers as bank_customers
@@ -22,7 +19,7 @@ from app.bankdemo.customers import CardChallenge
 from app.banks import get_bank
 from app.clock import utcnow
 from app.extensions import db
-from app.keyed_hash import server_key
+from app.keyed_hash import seal_value, unseal_value
 from app.models import Bank, DemoBankApplication, DemoBankCustomer, SmsChallenge
 from app.ra.orders import place_order
 from app.sms.codes import check_code, resend_code, send_code
@@ -250,7 +247,7 @@ def verify_media(application: DemoBankApplication, *, otp: str = "", card_answer
         kind=application.kind or "issue",
     )
     application.ref_num = order.ref_num
-    application.auth_code_sealed = _seal(auth_code, application.id)
+    application.auth_code_sealed = seal_value("bank-auth-code", auth_code, application.id)
     application.step = "done"
     application.status = "done"
     db.session.commit()
@@ -260,16 +257,4 @@ def continuation(application: DemoBankApplication) -> tuple[str, str]:
     """참조번호 and 인가코드, to carry to stage 2 in the widget."""
     if application.step != "done" or not application.ref_num or not application.auth_code_sealed:
         raise ApplicationOutOfOrder()
-    return application.ref_num, _unseal(application.auth_code_sealed, application.id)
-
-
-def _seal(value: str, context: str) -> str:
-    nonce = os.urandom(12)
-    return base64.b64encode(
-        nonce + AESGCM(server_key("bank-auth-code")).encrypt(nonce, value.encode(), context.encode())
-    ).decode()
-
-
-def _unseal(blob: str, context: str) -> str:
-    raw = base64.b64decode(blob)
-    return AESGCM(server_key("bank-auth-code")).decrypt(raw[:12], raw[12:], context.encode()).decode()
+    return application.ref_num, unseal_value("bank-auth-code", application.auth_code_sealed, application.id)

@@ -175,9 +175,7 @@ def _new_certificate(subscriber: Subscriber, bank: Bank, pin: str, now: datetime
         now=now,
     )
     serial = serial_hex(issued)
-    key_der = private_key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    key_der = _pkcs8(private_key)
     certificate = Certificate(
         subscriber_id=subscriber.id,
         bank_code=bank.code,
@@ -191,6 +189,13 @@ def _new_certificate(subscriber: Subscriber, bank: Bank, pin: str, now: datetime
     db.session.add(certificate)
     db.session.flush()
     return certificate
+
+
+def _pkcs8(private_key: rsa.RSAPrivateKey) -> bytes:
+    """The key as unencrypted PKCS#8 DER, only ever handed to ``keystore.seal``."""
+    return private_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def subject_common_name_of(certificate: x509.Certificate) -> str:
@@ -341,9 +346,7 @@ def change_pin(certificate: Certificate, current_pin: str, new_pin: str) -> None
     """비밀번호 변경: the current PIN opens the key (attempts counted), the new one reseals it."""
     check_new_pin(new_pin, certificate.subscriber.birth_date)
     private_key = unlock_private_key(certificate, current_pin)
-    key_der = private_key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    key_der = _pkcs8(private_key)
     certificate.key_blob = keystore.seal(
         key_der, new_pin, current_app.config["KEK"], kdf_params(), context=certificate.serial
     )

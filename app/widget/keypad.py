@@ -8,15 +8,11 @@ the transaction. A new entry (after a wrong PIN, or for the confirmation) reshuf
 
 from __future__ import annotations
 
-import base64
-import os
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from app.keyed_hash import server_key
+from app.keyed_hash import seal_value, unseal_value
 
 PIN_LENGTH = 6
 _random = secrets.SystemRandom()
@@ -33,14 +29,11 @@ class Key:
 
 
 def _seal(digits: str, context: str) -> str:
-    nonce = os.urandom(12)
-    sealed = AESGCM(server_key("keypad-digits")).encrypt(nonce, digits.encode(), context.encode())
-    return base64.b64encode(nonce + sealed).decode()
+    return seal_value("keypad-digits", digits, context)
 
 
 def _unseal(blob: str, context: str) -> str:
-    raw = base64.b64decode(blob)
-    return AESGCM(server_key("keypad-digits")).decrypt(raw[:12], raw[12:], context.encode()).decode()
+    return unseal_value("keypad-digits", blob, context)
 
 
 def new_keypad(purpose: str, context: str) -> dict[str, Any]:

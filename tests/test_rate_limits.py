@@ -7,6 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import RateLimitCounter
 from app.ra.orders import create_api_key
+from app import ratelimit
 from app.ratelimit import Limit
 from tests.widget_driver import WidgetBrowser
 
@@ -15,7 +16,9 @@ ORDER = {"name": "홍길동", "phone": "010-1234-5678", "birth_date": "19900101"
 
 @pytest.fixture
 def limits(app, monkeypatch):
-    """Limits on, with small numbers so that a test reaches them."""
+    """Limits on, with small numbers so that a test reaches them, and the clock held in the
+    middle of a window (a fixed window that turns over mid-test would reset the count)."""
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_030.0)
     monkeypatch.setitem(app.config, "RATE_LIMITS_ENABLED", True)
     overrides = {"ra-api-bank": Limit(3, 60), "sms-send-ip": Limit(2, 600), "keypad-tx": Limit(4, 600)}
     monkeypatch.setitem(app.config, "RATE_LIMIT_OVERRIDES", overrides)

@@ -13,8 +13,12 @@ from app.widget import flow, remote
 
 
 @pytest.fixture
-def pc_transaction(app):
+def pc_transaction(app, monkeypatch):
+    """A PC waiting with its QR code, on a clock that only the test moves."""
     from app.models import RpClient
+
+    frozen = utcnow()
+    monkeypatch.setattr(remote, "utcnow", lambda: frozen)
 
     with app.test_request_context():
         transaction = flow.create_for_rp(

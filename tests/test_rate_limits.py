@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app import ratelimit
 from app.extensions import db
 from app.models import RateLimitCounter
 from app.ra.orders import create_api_key
-from app import ratelimit
 from app.ratelimit import Limit
 from tests.widget_driver import WidgetBrowser
 

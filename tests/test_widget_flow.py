@@ -29,7 +29,8 @@ def test_a_nonce_binds_one_transaction_only(app, client):
     assert client.post("/widget/transactions", json=body, headers={"Origin": RP_ORIGIN}).status_code == 201
     again = client.post("/widget/transactions", json=body, headers={"Origin": RP_ORIGIN})
     assert again.status_code == 422
-    assert again.json["error"] == {"code": "800003", "message": "이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요."}
+    assert again.json["error"]["code"] == "800003"
+    assert again.json["error"]["message"] == "이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요."
 
 
 def test_an_unregistered_origin_or_key_is_refused(app, client):

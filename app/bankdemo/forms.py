@@ -6,7 +6,7 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, Strin
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from app.personal_info import normalise_email, normalise_name, normalise_phone, parse_birth_date
-from app.widget.forms import ParsedForm, rule
+from app.widget.forms import ParsedForm, SmsCodeForm, rule
 
 
 class TermsForm(ParsedForm):
@@ -63,14 +63,8 @@ class CustomerForm(ParsedForm):
     )
 
 
-class ExtraAuthForm(ParsedForm):
-    code = StringField(
-        "인증번호",
-        validators=[
-            DataRequired("인증번호 6자리를 입력해주세요."),
-            Regexp(r"^[0-9]{6}$", message="인증번호는 숫자 6자리입니다."),
-        ],
-    )
+# 추가인증 asks for the same 6-digit 인증번호 as the widget's 휴대폰 점유인증.
+ExtraAuthForm = SmsCodeForm
 
 
 class ContactForm(ParsedForm):

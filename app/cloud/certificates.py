@@ -17,10 +17,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 from sqlalchemy import update
 
-from app import audit, notices
+from app import audit, contract, notices, rules
 from app.clock import utcnow
 from app.cloud import keystore
 from app.cloud.pin_rules import check_new_pin
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import Bank, Certificate, Subscriber
 from app.pki import cms
@@ -29,14 +30,21 @@ from app.pki.crl import publish_crl
 from app.pki.issuance import CertificateProfile, issue_end_entity, new_key_pair, serial_hex, subject_common_name
 
 
-class CertificateUnavailable(Exception):
+class CertificateUnavailable(ServiceError):
     """The certificate cannot be used now; ``message`` is shown to the user."""
 
     message = "사용할 수 없는 인증서입니다."
+    sdk_code = contract.CERTIFICATE_UNUSABLE
+    code = "certificate_unusable"
 
 
 class CertificateLocked(CertificateUnavailable):
-    message = "비밀번호 5회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."
+    sdk_code = contract.LOCKED
+    code = "certificate_locked"
+
+    def __init__(self) -> None:
+        limit = rules.current().pin_max_failures
+        super().__init__(f"비밀번호 {limit}회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요.")
 
 
 class CertificateRevoked(CertificateUnavailable):
@@ -47,26 +55,24 @@ class CertificateExpired(CertificateUnavailable):
     message = "유효기간이 지난 인증서입니다. 갱신하거나 새로 발급받아주세요."
 
 
-class WrongPin(Exception):
+class WrongPin(ServiceError):
     """The PIN did not open the key; ``failures`` of ``limit`` are now used."""
 
+    field = "pin"
+    code = "wrong_pin"
+
     def __init__(self, failures: int, limit: int) -> None:
-        super().__init__(f"wrong PIN {failures}/{limit}")
         self.failures = failures
         self.limit = limit
+        if self.locked:
+            message = f"비밀번호 {failures}/{limit}회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."
+            super().__init__(message, sdk_code=contract.LOCKED)
+        else:
+            super().__init__(f"비밀번호 {failures}/{limit}회 오류입니다. {limit}회 틀리면 인증서가 잠깁니다.")
 
     @property
     def locked(self) -> bool:
         return self.failures >= self.limit
-
-    @property
-    def message(self) -> str:
-        if self.locked:
-            return (
-                f"비밀번호 {self.failures}/{self.limit}회 오류로 인증서가 잠겼습니다. "
-                "발급 은행에서 재발급을 받아주세요."
-            )
-        return f"비밀번호 {self.failures}/{self.limit}회 오류입니다. {self.limit}회 틀리면 인증서가 잠깁니다."
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ class CertificateState:
 
 
 def pin_limit() -> int:
-    return int(current_app.config["PIN_MAX_FAILURES"])
+    return rules.current().pin_max_failures
 
 
 def certificate_profile() -> CertificateProfile:

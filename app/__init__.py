@@ -136,8 +136,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.bankdemo.commands import demo_cli
+    from app.cloud.commands import cert_cli
     from app.commands import register
-    from app.pki.commands import ca_cli, cert_cli
+    from app.pki.commands import ca_cli
     from app.ra.commands import ra_cli
     from app.rp.commands import rp_cli
 

@@ -10,6 +10,7 @@ from app.extensions import db
 from tests.support import DEFAULT_PIN, subscriber_with_certificate
 
 
+@pytest.mark.committed
 def test_a_stolen_database_with_the_right_pin_but_no_kek_opens_nothing(app):
     _subscriber, certificate = subscriber_with_certificate()
     # The thief reads the database with their own connection: everything in it, nothing else.

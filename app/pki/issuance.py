@@ -1,4 +1,4 @@
-"""End-entity certificates (DESIGN §1): RSA-2048, SHA-256 with RSA, 3 years, one policy OID."""
+"""End-entity certificates (docs/design.md, "Certificates"): RSA-2048, SHA-256 with RSA, 3 years, one policy OID."""
 
 from __future__ import annotations
 

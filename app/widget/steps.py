@@ -85,6 +85,7 @@ INTO_CLOUD = (Step.SELECT, Step.PIN, Step.NOCERT, Step.MANAGE)
 MANAGE_PAGES = (Step.MANAGE, Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.CHANGE_NEW, Step.CHANGE_CONFIRM,
                 Step.DELETE_CONFIRM)
 # fmt: on
+# Out of a 인증서 관리 page: back to its list, back to the login, or 관리 마치기.
 LEAVE_MANAGE = (Step.MANAGE, Step.SELECT, Step.PIN, Step.NOCERT, Step.DONE)
 
 # fmt: off
@@ -167,7 +168,7 @@ STEPS: StepTable[Step] = StepTable(
         Step.MANAGE: WidgetStep(
             "partials/widget/manage.html", "인증서 관리", context=contexts.manage,
             flows=_flows(SIGN, MANAGE, REMOTE),
-            next=(Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.DELETE_CONFIRM, *LEAVE_MANAGE),
+            next=(Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.DELETE_CONFIRM, *LEAVE_MANAGE[1:]),
         ),
         Step.CERT_DETAIL: WidgetStep(
             "partials/widget/cert_detail.html", "인증서 상세", context=contexts.cert_detail,

@@ -12,7 +12,8 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help prepare run serve test test-sqlite test-pg test-unit test-e2e setup lint clean
+.PHONY: help prepare run serve test test-sqlite test-pg test-unit test-e2e sqlite-suite pg-suite setup \
+	system-packages lint clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
@@ -43,15 +44,16 @@ static/vendor/htmx.min.js: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-# Debian's Chromium drives the e2e tests; Playwright never downloads a browser here.
-/usr/bin/chromium:
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+# Debian packages the tests need: Chromium drives the e2e tests (Playwright never downloads a
+# browser here) and PostgreSQL is the production database. One apt-get run installs whatever is
+# missing, so that two never compete for the package lock.
+SYSTEM_PACKAGES := /usr/bin/chromium=chromium /usr/lib/postgresql=postgresql
 
-# PostgreSQL (the production database) for make test-pg.
-/usr/lib/postgresql:
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  [ -e "$${pair%%=*}" ] || missing="$$missing $${pair##*=}"; done; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
 setup: $(VENV)/.runtime static/vendor/htmx.min.js
 
@@ -73,18 +75,27 @@ serve: prepare
 	$(DEMO_ENV) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # pytest exits 5 when it collected no test; make treats that as the failure it is.
-test: test-sqlite test-pg
+# The SQLite and the PostgreSQL suites run side by side: the e2e tests mostly wait on the browser,
+# so two suites share the two cores well (each has its own database, server ports and browser).
+test: setup $(VENV)/.dev system-packages
+	$(MAKE) --no-print-directory -j2 --output-sync=target sqlite-suite pg-suite
 
-test-sqlite: setup $(VENV)/.dev /usr/bin/chromium test-unit test-e2e
+test-sqlite: setup $(VENV)/.dev system-packages sqlite-suite
 
-test-pg: setup $(VENV)/.dev /usr/bin/chromium /usr/lib/postgresql
+test-pg: setup $(VENV)/.dev system-packages pg-suite
+
+sqlite-suite:
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest e2e
+
+pg-suite:
 	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest tests
 	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest e2e
 
 test-unit: setup $(VENV)/.dev
 	$(BIN)/python -m pytest tests
 
-test-e2e: setup $(VENV)/.dev /usr/bin/chromium
+test-e2e: setup $(VENV)/.dev system-packages
 	$(BIN)/python -m pytest e2e
 
 lint: $(VENV)/.dev

@@ -112,10 +112,11 @@ def reach_cloud(
 ) -> str | None:
     """From the start screen into the cloud; returns a new 자동연결 token, if one was asked for.
 
-    With a live ``device_token`` the cloud is reached at once (no 가입정보, no SMS).
+    With a ``device_token`` only the start screen is left: a live one reaches the cloud at once
+    (no 가입정보, no SMS), a dead one stops on 가입정보 for the test to see.
     """
     cloud_access.begin(transaction, device_token)
-    if transaction.step != Step.IDENTIFY:
+    if device_token is not None or transaction.step != Step.IDENTIFY:
         return None
     prove_phone(transaction, person)
     if transaction.step != Step.CONSENT:

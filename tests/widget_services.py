@@ -76,7 +76,8 @@ def open_management(browser_id: str = PC) -> WidgetTransaction:
 
 
 def reload(transaction: WidgetTransaction, browser_id: str = PC) -> WidgetTransaction:
-    """The transaction as the next request of this browser sees it (a new database session)."""
+    """The transaction as the next request of this browser sees it (a new database session:
+    objects the test loaded before are detached, so keep plain values such as a serial)."""
     transaction_id = transaction.id
     db.session.remove()
     return load(transaction_id, browser_id)

@@ -44,6 +44,17 @@ def shown_certificates(transaction) -> list[str]:
     return [certificate.serial for certificate, _state in contexts.manage(transaction)["certificates"]]
 
 
+@pytest.mark.parametrize("action", [manage.show_certificate, manage.start_pin_change, manage.start_delete])
+def test_another_subscribers_certificate_cannot_be_managed(app, action):
+    subscriber_with_certificate()
+    _other, theirs = subscriber_with_certificate(name="김타인", phone="01099998888", birth="19800101")
+    transaction = managing()
+    with pytest.raises(CertificateNotSelectable):
+        action(transaction, theirs.id)
+    assert transaction.step == Step.MANAGE and transaction.keypad is None
+    assert theirs.serial not in shown_certificates(transaction)
+
+
 # --- 비밀번호 변경 ---------------------------------------------------------------------------
 
 

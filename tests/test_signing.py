@@ -144,6 +144,16 @@ def test_only_one_certificate_is_the_favourite(app):
     assert not any(c.favourite for c in certificates_of(subscriber))
 
 
+def test_someone_elses_certificate_cannot_be_made_a_favourite(app):
+    subscriber, _mine = subscriber_with_certificate()
+    other, theirs = subscriber_with_certificate(name="김타인", phone="01099998888", birth="19800101")
+    transaction = open_login()
+    reach_cloud(transaction)
+    with pytest.raises(CertificateNotSelectable):
+        signing.toggle_favourite(transaction, theirs.id)
+    assert not any(c.favourite for c in [*certificates_of(subscriber), *certificates_of(other)])
+
+
 def _locked(certificate):
     certificate.pin_failures = 5
     db.session.commit()

@@ -19,6 +19,7 @@ from app.widget.steps import Step
 from tests.support import DEFAULT_PIN, subscriber_with_certificate
 from tests.widget_services import (
     HONG,
+    NOBODY,
     USER_AGENT,
     latest_sms_code,
     log_in,
@@ -197,6 +198,18 @@ def test_an_unusable_certificate_cannot_be_chosen(app, kind, listed_as):
     assert transaction.step == Step.PIN
 
 
+def test_no_cloud_account_leads_to_the_issuing_banks_after_the_sms(app):
+    transaction = open_login()
+    cloud_access.begin(transaction, None)
+    cloud_access.submit_identity(transaction, name=NOBODY.name, phone=NOBODY.phone, birth_date=NOBODY.birth_date)
+    assert transaction.step == Step.SMS  # a code is sent all the same: 가입정보 alone reveals nothing
+    cloud_access.confirm_sms(transaction, latest_sms_code(NOBODY.phone))
+    assert transaction.step == Step.NOCERT
+    shown = contexts.certificate_list(transaction)
+    assert shown["certificates"] == []
+    assert len(shown["banks"]) == 22 and "카카오뱅크" in {bank.name for bank in shown["banks"]}
+
+
 def test_with_only_unusable_certificates_the_login_offers_the_banks(app):
     _subscriber, certificate = subscriber_with_certificate()
     _locked(certificate)
@@ -223,6 +236,7 @@ def test_wrong_pins_are_counted_on_a_fresh_keypad_and_the_fifth_locks(app):
     assert transaction.notice == lock_message
     assert transaction.handoff == {"ok": False, "code": contract.LOCKED, "message": lock_message}
     assert state_of(certificate).label == "잠김"
+    assert contexts.closed(transaction)["reissue_bank"].name == "KB국민은행"  # KB국민은행에서 재발급받기
 
 
 def test_the_right_pin_after_wrong_ones_signs_and_starts_the_count_again(app):
@@ -253,12 +267,14 @@ def test_a_configured_limit_of_three_counts_and_locks_at_three(app, monkeypatch)
     assert transaction.handoff["code"] == contract.LOCKED
     assert transaction.handoff["message"].startswith("비밀번호 3/3회 오류로 인증서가 잠겼습니다")
     assert state_of(certificate).label == "잠김"
+    assert contexts.closed(transaction)["reissue_bank"].name == "KB국민은행"
 
 
 def test_renewal_is_offered_in_the_last_90_days_and_renewing_signs_with_the_new_certificate(app):
     subscriber, old = subscriber_with_certificate(now=ISSUED_LONG_AGO)
     transaction, _ = log_in(certificate_id=old.id)
     assert transaction.step == Step.RENEW_OFFER and transaction.status == "open"
+    assert contexts.renew_offer(transaction)["days_left"] in (29, 30)  # "30일 남음"
     assert transaction.handoff is None  # the RP waits for the answer
 
     renewed = signing.renew_now(transaction)

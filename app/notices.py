@@ -6,23 +6,39 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from app import rules
+from app import locks, rules
 from app.clock import utcnow
 from app.extensions import db
-from app.models import Certificate, SentNotice, Subscriber
+from app.models import Certificate, SentNotice, SmsMessage, Subscriber
 from app.sms.gateway import SmsDeliveryFailed, send_message
 
 SENDER = "[금융인증서비스]"
 EXPIRY_NOTICE_DAYS = 30
 
 
+def _over_the_notice_limit(phone: str) -> bool:
+    """Notices have a limit of their own, counted apart from a person's codes (under the number's lock)."""
+    locks.hold(f"notice:{phone}")
+    since = utcnow() - timedelta(hours=1)
+    sent = db.session.scalar(
+        db.select(func.count(SmsMessage.id)).where(
+            SmsMessage.to == phone, SmsMessage.scope == "notice", SmsMessage.created_at >= since
+        )
+    )
+    return int(sent or 0) >= int(current_app.config["NOTICE_MAX_PER_HOUR"])
+
+
 def _send(subscriber: Subscriber, text: str) -> bool:
+    if _over_the_notice_limit(subscriber.phone):
+        current_app.logger.warning("notice to subscriber %s held back: hourly notice limit", subscriber.id)
+        return False
     try:
-        send_message(subscriber.phone, f"{SENDER} {text}", channel="sms", purpose="notice")
+        send_message(subscriber.phone, f"{SENDER} {text}", channel="sms", purpose="notice", scope="notice")
         if subscriber.email:
-            send_message(subscriber.email, f"{SENDER} {text}", channel="email", purpose="notice")
+            send_message(subscriber.email, f"{SENDER} {text}", channel="email", purpose="notice", scope="notice")
     except SmsDeliveryFailed:
         current_app.logger.warning("notice to subscriber %s not delivered", subscriber.id)
         return False

@@ -162,7 +162,7 @@ def identify_customer(
         db.session.commit()
         _count_wrong(application, customer, "계좌 비밀번호가 일치하지 않습니다.", "account_password")
     bank = get_bank(application.bank_code)
-    challenge = send_code(customer.phone, "bank-extra", channel=bank.extra_auth, sender=bank.name)
+    challenge = send_code(customer.phone, "bank", channel=bank.extra_auth, sender=bank.name)
     application.sms_challenge_id = challenge.id
     advance(application, BankStep.EXTRA)
     db.session.commit()

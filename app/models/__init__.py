@@ -5,6 +5,7 @@ from app.models.bankdemo import DemoBankApplication, DemoBankCustomer
 from app.models.banks import Bank
 from app.models.certificates import Certificate
 from app.models.devices import Device
+from app.models.locks import RowLock
 from app.models.notices import SentNotice
 from app.models.pki import CrlRecord
 from app.models.ra import IssuanceOrder, RaApiKey
@@ -27,6 +28,7 @@ __all__ = [
     "RaApiKey",
     "RateLimitCounter",
     "RpClient",
+    "RowLock",
     "RpNonce",
     "SentNotice",
     "SmsChallenge",

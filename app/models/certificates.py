@@ -29,6 +29,7 @@ class Certificate(db.Model):
     revocation_reason: Mapped[str | None] = mapped_column(String(30))
     pin_failures: Mapped[int] = mapped_column(default=0)
     favourite: Mapped[bool] = mapped_column(default=False)
+    last_used_at: Mapped[datetime | None]  # the last signature made with it (the list shows it first)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     subscriber: Mapped[Subscriber] = relationship(back_populates="certificates")

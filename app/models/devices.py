@@ -17,7 +17,11 @@ class Device(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str] = mapped_column(String(80))
+    label: Mapped[str] = mapped_column(String(80))  # browser · OS, from the user agent
+    # Where the registration lives: cookies are partitioned by the top-level site (CHIPS), so a
+    # registration made inside one RP's page works there only. The RP's org code, or "" for the
+    # service's own pages (issuance, 인증서 관리, a phone finishing a PC's request).
+    site: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]

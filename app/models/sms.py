@@ -18,6 +18,9 @@ class SmsMessage(db.Model):
     to: Mapped[str] = mapped_column(String(120), index=True)  # a phone number, or an e-mail address
     channel: Mapped[str] = mapped_column(String(8), default="sms")  # "sms" | "ars" | "email"
     purpose: Mapped[str] = mapped_column(String(12), default="code")  # "code" | "notice"
+    # What the message is for, each with its own sending limit: "login" (the widget's 휴대폰
+    # 점유인증), "issue" (stage 2 of an issuance), "bank" (a bank's 추가인증) or "notice".
+    scope: Mapped[str | None] = mapped_column(String(10), index=True)
     body: Mapped[str] = mapped_column(Text)
     gateway: Mapped[str] = mapped_column(String(16))  # "outbox" | "http"
     status: Mapped[str] = mapped_column(String(16), default="sent")

@@ -33,6 +33,9 @@ class WidgetTransaction(db.Model):
     identity: Mapped[dict[str, str] | None] = mapped_column(JSON)  # 가입정보 typed: name, phone, birth_date
     wants_auto_connect: Mapped[bool] = mapped_column(default=False)
     keypad: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The certificate list's order for this transaction, fixed when it is first shown, so that
+    # toggling 즐겨찾기 does not move cards under the person's finger (applies from the next opening).
+    listing: Mapped[list[int] | None] = mapped_column(JSON)
     pending_pin: Mapped[str | None] = mapped_column(Text)  # first entry of a new PIN, sealed
     notice: Mapped[str | None] = mapped_column(String(200))  # a message for the next rendered step
     # 휴대폰으로 인증: the PC's transaction shows a rotating QR code; the phone's is its child.

@@ -1,18 +1,24 @@
 """휴대폰 점유인증: one-time codes sent by SMS (or read out by an ARS call), with the limits of
 docs/design.md ("Rules"): 6 digits, valid 180 s, at most 5 tries, a resend only after 30 s, at
-most 5 sends per number per hour (each a setting). Codes are stored as keyed hashes; the
-limits are counted in the database, so they hold across processes.
+most 5 sends per number per hour — each a setting.
+
+The hourly limit is counted per number *and per scope*: a bank's 추가인증 (``bank``), stage 2
+of an issuance (``issue``) and the widget's login (``login``) each have their own, so that
+issuing at two banks does not use up the codes of the next login. Limits hold under parallel
+requests: a send takes the number's lock (``app.locks``) before it counts, a resend re-checks
+the spacing under the same lock, and a try is reserved with one conditional UPDATE before the
+code is compared.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, update
 
-from app import rules
+from app import locks, rules
 from app.clock import utcnow
 from app.errors import ServiceError
 from app.extensions import db
@@ -21,6 +27,8 @@ from app.models import SmsChallenge, SmsMessage
 from app.sms.gateway import SmsDeliveryFailed, send_message
 
 SERVICE_NAME = "금융인증서비스"
+SCOPES = ("login", "issue", "bank")
+HOUR = timedelta(hours=1)
 
 
 class SmsCodeError(ServiceError):
@@ -57,11 +65,18 @@ class SmsResendTooSoon(SmsCodeError):
 
 
 class SmsSendLimit(SmsCodeError):
-    status = 429
+    """Too many codes to this number for this purpose within an hour; says how long to wait."""
 
-    def __init__(self) -> None:
+    status = 429
+    field = "phone"
+
+    def __init__(self, wait: timedelta) -> None:
         limit = rules.current().sms_max_sends_per_hour
-        super().__init__(f"이 번호로 1시간에 보낼 수 있는 인증번호({limit}회)를 넘었습니다. 잠시 후 다시 시도해주세요.")
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        super().__init__(
+            f"이 번호로 1시간에 보낼 수 있는 인증번호({limit}회)를 모두 보냈습니다. {minutes}분 후 다시 시도해주세요."
+        )
+        self.retry_after = int(wait.total_seconds()) + 1
 
 
 class SmsNotDelivered(SmsCodeError):
@@ -70,47 +85,53 @@ class SmsNotDelivered(SmsCodeError):
     message = "문자 발송에 실패했습니다. 잠시 후 재전송을 눌러주세요."
 
 
-def _config(name: str) -> int:
-    return int(current_app.config[name])
-
-
 def _code_hash(phone: str, code: str) -> str:
     return keyed_hash("sms-code", f"{phone}:{code}")
 
 
-def _sends_in_last_hour(phone: str) -> int:
-    since = utcnow() - timedelta(hours=1)
-    query = db.select(func.count(SmsMessage.id)).where(
-        SmsMessage.to == phone, SmsMessage.purpose == "code", SmsMessage.created_at >= since
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def _sends_since(phone: str, scope: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many codes went to ``phone`` for ``scope`` since ``since``, and the oldest of them."""
+    query = db.select(func.count(SmsMessage.id), func.min(SmsMessage.created_at)).where(
+        SmsMessage.to == phone, SmsMessage.purpose == "code", SmsMessage.scope == scope, SmsMessage.created_at >= since
     )
-    return int(db.session.scalar(query) or 0)
+    count, oldest = db.session.execute(query).one()
+    return int(count or 0), oldest
 
 
-def _deliver(phone: str, code: str, channel: str, sender: str) -> None:
-    if _sends_in_last_hour(phone) >= _config("SMS_MAX_SENDS_PER_HOUR"):
-        raise SmsSendLimit()
+def _deliver(phone: str, code: str, scope: str, channel: str, sender: str) -> None:
+    """Count, then send, under the number's lock (held until the caller's commit)."""
+    locks.hold(f"sms:{phone}:{scope}")
+    now = utcnow()
+    count, oldest = _sends_since(phone, scope, now - HOUR)
+    if count >= rules.current().sms_max_sends_per_hour:
+        raise SmsSendLimit((oldest or now) + HOUR - now)
     if channel == "ars":
         body = f"[ARS 전화 · {sender}] 본인 확인 전화입니다. 인증번호는 {' '.join(code)} 입니다. 화면에 입력해주세요."
     else:
         body = f"[{sender}] 인증번호 [{code}]를 입력해주세요. 타인에게 절대 알려주지 마세요."
     try:
-        send_message(phone, body, channel=channel, purpose="code")
+        send_message(phone, body, channel=channel, purpose="code", scope=scope)
     except SmsDeliveryFailed:
         raise SmsNotDelivered() from None
 
 
-def send_code(phone: str, purpose: str, *, channel: str = "sms", sender: str = SERVICE_NAME) -> SmsChallenge:
+def send_code(phone: str, scope: str, *, channel: str = "sms", sender: str = SERVICE_NAME) -> SmsChallenge:
     """Send a new code and return its challenge (added to the current transaction)."""
-    code = f"{secrets.randbelow(10**6):06d}"
-    _deliver(phone, code, channel, sender)
+    assert scope in SCOPES, scope
+    code = _new_code()
+    _deliver(phone, code, scope, channel, sender)
     now = utcnow()
     challenge = SmsChallenge(
         phone=phone,
-        purpose=purpose,
+        purpose=scope,
         code_hash=_code_hash(phone, code),
         created_at=now,
         sent_at=now,
-        expires_at=now + timedelta(seconds=_config("SMS_CODE_TTL")),
+        expires_at=now + timedelta(seconds=rules.current().sms_code_ttl),
     )
     db.session.add(challenge)
     db.session.flush()
@@ -118,7 +139,7 @@ def send_code(phone: str, purpose: str, *, channel: str = "sms", sender: str = S
 
 
 def seconds_until_resend(challenge: SmsChallenge) -> int:
-    wait = challenge.sent_at + timedelta(seconds=_config("SMS_RESEND_AFTER")) - utcnow()
+    wait = challenge.sent_at + timedelta(seconds=rules.current().sms_resend_after) - utcnow()
     return max(0, int(wait.total_seconds() + 0.999))
 
 
@@ -126,15 +147,18 @@ def resend_code(challenge: SmsChallenge, *, channel: str = "sms", sender: str = 
     """A new code for the same challenge: the old one stops working, tries start again."""
     if challenge.verified_at is not None:
         return challenge
+    # The lock first, then a fresh look: of two parallel resends the second sees the first's.
+    locks.hold(f"sms:{challenge.phone}:{challenge.purpose}")
+    db.session.refresh(challenge)
     wait = seconds_until_resend(challenge)
     if wait > 0:
         raise SmsResendTooSoon(wait)
-    code = f"{secrets.randbelow(10**6):06d}"
-    _deliver(challenge.phone, code, channel, sender)
+    code = _new_code()
+    _deliver(challenge.phone, code, challenge.purpose, channel, sender)
     now = utcnow()
     challenge.code_hash = _code_hash(challenge.phone, code)
     challenge.sent_at = now
-    challenge.expires_at = now + timedelta(seconds=_config("SMS_CODE_TTL"))
+    challenge.expires_at = now + timedelta(seconds=rules.current().sms_code_ttl)
     challenge.tries = 0
     challenge.sends += 1
     db.session.flush()
@@ -142,26 +166,29 @@ def resend_code(challenge: SmsChallenge, *, channel: str = "sms", sender: str = 
 
 
 def check_code(challenge: SmsChallenge, code: str) -> None:
-    """Accept the right code once; count wrong ones atomically (commits a wrong try)."""
-    limit = _config("SMS_MAX_TRIES")
+    """Accept the right code once. Each try is reserved (and committed) before the comparison,
+    so parallel guesses cannot compare more codes than the limit allows."""
     if challenge.verified_at is not None:
         return
-    if challenge.tries >= limit:
-        raise SmsTooManyTries()
     if challenge.expires_at <= utcnow():
         raise SmsCodeExpired()
-    code = (code or "").strip()
-    if matches("sms-code", f"{challenge.phone}:{code}", challenge.code_hash):
+    limit = rules.current().sms_max_tries
+    tries = db.session.execute(
+        update(SmsChallenge)
+        .where(SmsChallenge.id == challenge.id, SmsChallenge.tries < limit, SmsChallenge.verified_at.is_(None))
+        .values(tries=SmsChallenge.tries + 1)
+        .returning(SmsChallenge.tries)
+    ).scalar_one_or_none()
+    db.session.commit()
+    if tries is None:
+        db.session.refresh(challenge)
+        if challenge.verified_at is not None:
+            return
+        raise SmsTooManyTries()
+    if matches("sms-code", f"{challenge.phone}:{(code or '').strip()}", challenge.code_hash):
         challenge.verified_at = utcnow()
         db.session.flush()
         return
-    tries = db.session.execute(
-        update(SmsChallenge)
-        .where(SmsChallenge.id == challenge.id)
-        .values(tries=SmsChallenge.tries + 1)
-        .returning(SmsChallenge.tries)
-    ).scalar_one()
-    db.session.commit()
     if tries >= limit:
         raise SmsTooManyTries()
     raise SmsCodeWrong(limit - tries)

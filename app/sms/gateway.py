@@ -34,7 +34,7 @@ class ProviderSettings:
 
 
 class SmsGateway(Protocol):
-    def send(self, to: str, body: str, channel: str = "sms", purpose: str = "code") -> SmsMessage: ...
+    def send(self, to: str, body: str, channel: str, purpose: str, scope: str | None) -> SmsMessage: ...
 
 
 class OutboxGateway:
@@ -42,8 +42,10 @@ class OutboxGateway:
 
     name = "outbox"
 
-    def send(self, to: str, body: str, channel: str = "sms", purpose: str = "code") -> SmsMessage:
-        message = SmsMessage(to=to, body=body, channel=channel, purpose=purpose, gateway=self.name, status="sent")
+    def send(self, to: str, body: str, channel: str, purpose: str, scope: str | None) -> SmsMessage:
+        message = SmsMessage(
+            to=to, body=body, channel=channel, purpose=purpose, scope=scope, gateway=self.name, status="sent"
+        )
         db.session.add(message)
         db.session.flush()
         return message
@@ -60,7 +62,7 @@ class HttpSmsGateway:
     def __init__(self, settings: ProviderSettings) -> None:
         self.settings = settings
 
-    def send(self, to: str, body: str, channel: str = "sms", purpose: str = "code") -> SmsMessage:
+    def send(self, to: str, body: str, channel: str, purpose: str, scope: str | None) -> SmsMessage:
         payload = json.dumps(
             {"from": self.settings.sender, "to": to, "text": body, "channel": channel}, ensure_ascii=False
         ).encode()
@@ -80,6 +82,7 @@ class HttpSmsGateway:
             body=_DIGIT_RUN.sub(lambda match: "*" * len(match.group()), body),
             channel=channel,
             purpose=purpose,
+            scope=scope,
             gateway=self.name,
             status="sent",
             provider_id=str(answer.get("id", ""))[:64] or None,
@@ -104,9 +107,11 @@ def current_gateway() -> SmsGateway:
     return OutboxGateway()
 
 
-def send_message(to: str, body: str, channel: str = "sms", purpose: str = "code") -> SmsMessage:
+def send_message(
+    to: str, body: str, channel: str = "sms", purpose: str = "code", scope: str | None = None
+) -> SmsMessage:
     """Send through the configured gateway; raises ``SmsDeliveryFailed``."""
-    return current_gateway().send(to, body, channel, purpose)
+    return current_gateway().send(to, body, channel, purpose, scope)
 
 
 def outbox_for(phone: str, limit: int = 50) -> list[SmsMessage]:

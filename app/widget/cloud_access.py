@@ -48,7 +48,7 @@ def submit_identity(transaction: WidgetTransaction, *, name: str, phone: str, bi
         order = order_of(transaction)
         assert order is not None
         check_identity(order, name=name, phone=phone, birth_date=birth_date)
-    challenge = send_code(phone, "widget")
+    challenge = send_code(phone, "issue" if transaction.purpose == Flow.ISSUE else "login")
     transaction.identity = {"name": name, "phone": phone, "birth_date": birth_date.isoformat()}
     transaction.sms_challenge_id = challenge.id
     advance(transaction, Step.SMS)

@@ -6,7 +6,7 @@ from app.models.banks import Bank
 from app.models.certificates import Certificate
 from app.models.devices import Device
 from app.models.notices import SentNotice
-from app.models.pki import CrlRecord
+from app.models.pki import ArlRecord, CrlRecord
 from app.models.ra import IssuanceOrder, RaApiKey
 from app.models.ratelimit import RateLimitCounter
 from app.models.rp import RpClient, RpNonce
@@ -16,6 +16,7 @@ from app.models.subscribers import Subscriber
 from app.models.widget import WidgetTransaction
 
 __all__ = [
+    "ArlRecord",
     "AuditEvent",
     "Bank",
     "Certificate",

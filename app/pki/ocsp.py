@@ -130,23 +130,17 @@ def _signed(
     nonce: bytes | None,
 ) -> bytes:
     name_hash, key_hash, serial, algorithm = certificate_id
-    builder = (
-        ocsp.OCSPResponseBuilder()
-        .add_response_by_hash(
-            issuer_name_hash=name_hash,
-            issuer_key_hash=key_hash,
-            serial_number=serial,
-            algorithm=algorithm,
-            cert_status=status.status,
-            this_update=this_update,
-            next_update=next_update,
-            revocation_time=status.revoked_at,
-            revocation_reason=status.reason if status.status == ocsp.OCSPCertStatus.REVOKED else None,
-        )
-        .responder_id(ocsp.OCSPResponderEncoding.HASH, responder)
+    builder = ocsp.OCSPResponseBuilder().add_response_by_hash(
+        issuer_name_hash=name_hash,
+        issuer_key_hash=key_hash,
+        serial_number=serial,
+        algorithm=algorithm,
+        cert_status=status.status,
+        this_update=this_update,
+        next_update=next_update,
+        revocation_time=status.revoked_at,
+        revocation_reason=status.reason if status.status == ocsp.OCSPCertStatus.REVOKED else None,
     )
-    if chain:
-        builder = builder.certificates(chain)
     if nonce is not None:
         builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
-    return sign_ocsp_response(builder, signer)
+    return sign_ocsp_response(builder, signer, responder, chain)

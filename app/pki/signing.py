@@ -9,7 +9,9 @@ through this one path; the result is checked against the signer's public key bef
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from datetime import UTC, datetime, timedelta
 
 from asn1crypto import core as asn1_core
 from asn1crypto import crl as asn1_crl
@@ -22,16 +24,35 @@ from cryptography.x509 import ocsp
 
 from app.key_source import Signer
 
-_placeholder: rsa.RSAPrivateKey | None = None
+_placeholder: tuple[rsa.RSAPrivateKey, x509.Certificate] | None = None
 _placeholder_lock = threading.Lock()
 
 
-def _placeholder_key() -> rsa.RSAPrivateKey:
+def _placeholder_pair() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """A throw-away key, and a certificate for it (the OCSP builder insists the responder
+    certificate matches the key it signs with)."""
     global _placeholder
     with _placeholder_lock:
         if _placeholder is None:
-            _placeholder = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "placeholder")])
+            now = datetime.now(UTC)
+            certificate = (
+                x509.CertificateBuilder()
+                .subject_name(name)
+                .issuer_name(name)
+                .public_key(key.public_key())
+                .serial_number(1)
+                .not_valid_before(now - timedelta(days=1))
+                .not_valid_after(now + timedelta(days=1))
+                .sign(key, hashes.SHA256())
+            )
+            _placeholder = (key, certificate)
         return _placeholder
+
+
+def _placeholder_key() -> rsa.RSAPrivateKey:
+    return _placeholder_pair()[0]
 
 
 def sign_certificate(builder: x509.CertificateBuilder, signer: Signer) -> x509.Certificate:
@@ -70,21 +91,32 @@ def sign_crl(builder: x509.CertificateRevocationListBuilder, signer: Signer) -> 
     return x509.load_der_x509_crl(final.dump())
 
 
-def sign_ocsp_response(builder: ocsp.OCSPResponseBuilder, signer: Signer) -> bytes:
-    """The DER OCSPResponse (successful) ``builder`` describes, its BasicOCSPResponse signed by ``signer``."""
+def sign_ocsp_response(
+    builder: ocsp.OCSPResponseBuilder, signer: Signer, responder: x509.Certificate, certs: list[x509.Certificate]
+) -> bytes:
+    """The DER OCSPResponse (successful) ``builder`` describes (responses and extensions only),
+    its BasicOCSPResponse signed by ``signer``, identified by the key hash of ``responder``
+    and carrying ``certs``."""
+    key, placeholder_cert = _placeholder_pair()
     draft = asn1_ocsp.OCSPResponse.load(
-        builder.sign(_placeholder_key(), hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+        builder.responder_id(ocsp.OCSPResponderEncoding.HASH, placeholder_cert)
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
     )
     basic = draft["response_bytes"]["response"].parsed
-    tbs = basic["tbs_response_data"].dump()
+    key_bits = responder.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    tbs_data = asn1_ocsp.ResponseData.load(basic["tbs_response_data"].dump())
+    tbs_data["responder_id"] = asn1_ocsp.ResponderId({"by_key": hashlib.sha1(key_bits).digest()})
+    tbs = tbs_data.dump()
     signature = signer.sign(tbs)
     _check(signer.public_key(), signature, tbs)
     signed_basic = asn1_ocsp.BasicOCSPResponse(
         {
-            "tbs_response_data": basic["tbs_response_data"],
+            "tbs_response_data": tbs_data,
             "signature_algorithm": basic["signature_algorithm"],
             "signature": signature,
-            "certs": basic["certs"],
+            "certs": [asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)) for cert in certs]
+            or None,
         }
     )
     final = asn1_ocsp.OCSPResponse(

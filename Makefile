@@ -12,7 +12,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help prepare run serve test test-sqlite test-pg test-unit test-e2e setup lint clean
+.PHONY: help prepare run serve test test-sqlite test-pg test-hsm test-unit test-e2e setup lint clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "            on SQLite, then again on a throw-away PostgreSQL server"
 	@echo "make serve  the same app under gunicorn with several worker processes (WORKERS=…)"
 	@echo "make test-sqlite / make test-pg   one database only"
+	@echo "make test-hsm   the key-store, CA, CRL/OCSP and stolen-database tests with the keys in a SoftHSM2 token"
 
 # --- installation (each step runs only when its inputs changed) ---
 
@@ -53,6 +54,11 @@ static/vendor/htmx.min.js: node_modules/.installed
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql
 
+# SoftHSM2, a PKCS#11 token in software, for the tests of keys kept in an HSM.
+/usr/bin/softhsm2-util:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq softhsm2
+
 setup: $(VENV)/.runtime static/vendor/htmx.min.js
 
 # --- the two commands ---
@@ -73,18 +79,26 @@ serve: prepare
 	$(DEMO_ENV) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # pytest exits 5 when it collected no test; make treats that as the failure it is.
-test: test-sqlite test-pg
+test: test-sqlite test-pg test-hsm
 
-test-sqlite: setup $(VENV)/.dev /usr/bin/chromium test-unit test-e2e
+test-sqlite: setup $(VENV)/.dev /usr/bin/chromium /usr/bin/softhsm2-util test-unit test-e2e
 
-test-pg: setup $(VENV)/.dev /usr/bin/chromium /usr/lib/postgresql
+test-pg: setup $(VENV)/.dev /usr/bin/chromium /usr/lib/postgresql /usr/bin/softhsm2-util
 	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest tests
-	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest e2e
+	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest e2e --deselect e2e/test_hsm.py
 
-test-unit: setup $(VENV)/.dev
+# The whole app with its KEK and CA/OCSP/CRL keys in a throw-away SoftHSM2 token (tests/softhsm.py).
+# The e2e login against an HSM-configured server (e2e/test_hsm.py) runs with the other e2e tests.
+HSM_TESTS := tests/test_keystore.py tests/test_ca.py tests/test_crl.py tests/test_ocsp.py tests/test_pki_interop.py \
+	tests/test_vid.py tests/test_stolen_database.py tests/test_hsm.py tests/test_certificate_profile.py
+
+test-hsm: setup $(VENV)/.dev /usr/bin/softhsm2-util
+	$(BIN)/python -m tests.softhsm -- $(BIN)/python -m pytest $(HSM_TESTS)
+
+test-unit: setup $(VENV)/.dev /usr/bin/softhsm2-util
 	$(BIN)/python -m pytest tests
 
-test-e2e: setup $(VENV)/.dev /usr/bin/chromium
+test-e2e: setup $(VENV)/.dev /usr/bin/chromium /usr/bin/softhsm2-util
 	$(BIN)/python -m pytest e2e
 
 lint: $(VENV)/.dev

@@ -183,7 +183,11 @@ class TokenKeySource:
                 try:
                     library = pkcs11.lib(self.module)
                     token = library.get_token(token_label=self.token_label)
-                    self._session = token.open(user_pin=self._pin, rw=True)
+                    try:
+                        self._session = token.open(user_pin=self._pin, rw=True)
+                    except pkcs11.UserAlreadyLoggedIn:
+                        # PKCS#11 logins are per process: another session here already did it.
+                        self._session = token.open(rw=True)
                 except (pkcs11.PKCS11Error, RuntimeError, OSError) as error:
                     raise KeyUnavailable(f"PKCS#11 token {self.token_label!r} in {self.module}: {error!r}") from error
                 self._pid = os.getpid()

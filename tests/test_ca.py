@@ -6,13 +6,20 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from app.key_source import key_source, uses_token
 from app.pki.ca import current_ca, ensure_ca, load_ca, pki_dir
 
 
 def test_the_ca_lives_in_the_instance_folder_with_encrypted_keys(app):
     authority = current_ca()
     folder = pki_dir(app.instance_path)
-    for name in ("root.key", "ca.key"):
+    if uses_token(app.config):
+        # With a PKCS#11 token the folder holds only references to the keys inside it.
+        assert not list(folder.glob("*.key"))
+        assert all((folder / f"{name}.p11.json").exists() for name in ("root", "ca", "ocsp"))
+        assert authority.ca_cert.issuer == authority.root_cert.subject
+        return
+    for name in ("root.key", "ca.key", "ocsp.key"):
         pem = (folder / name).read_bytes()
         assert b"ENCRYPTED PRIVATE KEY" in pem
         with pytest.raises(TypeError):
@@ -22,13 +29,15 @@ def test_the_ca_lives_in_the_instance_folder_with_encrypted_keys(app):
 
 
 def test_the_keys_need_the_kek(app):
-    with pytest.raises(ValueError):
+    current_ca()
+    # Files: the PKCS#8 decryption fails. A token: there are no key files to try at all.
+    with pytest.raises(FileNotFoundError if uses_token(app.config) else ValueError):
         load_ca(app.instance_path, bytes(32))
 
 
 def test_ensure_ca_does_not_make_a_second_ca(app):
     first = current_ca()
-    again = ensure_ca(app.instance_path, app.config["KEK"], app.config["SERVICE_ORG"])
+    again = ensure_ca(app.instance_path, key_source(), app.config["SERVICE_ORG"])
     assert again.root_cert == first.root_cert
 
 

@@ -182,6 +182,10 @@ class TokenKeySource:
             if self._session is None or self._pid != os.getpid():
                 try:
                     library = pkcs11.lib(self.module)
+                    if self._pid and self._pid != os.getpid():
+                        # A forked child inherits the parent's PKCS#11 state, which it may not
+                        # use (PKCS#11 v2.40 §6.7.7): initialise the library again.
+                        library.reinitialize()
                     token = library.get_token(token_label=self.token_label)
                     try:
                         self._session = token.open(user_pin=self._pin, rw=True)

@@ -158,7 +158,7 @@ def test_a_malformed_post_gets_malformed_request(client, body):
 
 
 @pytest.mark.parametrize(
-    "path", ["/pki/ocsp/%%%", "/pki/ocsp/not*base64!", "/pki/ocsp/AAAA", "/pki/ocsp", "/pki/ocsp/"]
+    "path", ["/pki/ocsp/%%%", "/pki/ocsp/not*base64!", "/pki/ocsp/AAAA", "/pki/ocsp/%FF%FE", "/pki/ocsp", "/pki/ocsp/"]
 )
 def test_a_malformed_get_gets_malformed_request(client, path):
     response = client.get(path)

@@ -72,12 +72,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import api_json, errors, security_headers
+    from app import error_pages, security_headers
     from app.ui import choose_family
 
     security_headers.init_app(app)
-    errors.init_app(app)
-    api_json.init_app(app)
+    error_pages.init_app(app)
 
     @app.before_request
     def pick_template_family() -> None:
@@ -85,12 +84,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def template_globals() -> dict[str, Any]:
-        return {"ui": g.get("ui", "desktop"), "app_version": VERSION}
+        from app import rules
 
+        return {"ui": g.get("ui", "desktop"), "app_version": VERSION, "rules": rules.current()}
+
+    from app import rules
     from app.assets import asset_url
     from app.banks import issue_page_url
     from app.rendering import form_errors
 
+    app.jinja_env.filters.update(duration=rules.duration, days=rules.days)
     app.jinja_env.globals.update(
         form_errors=form_errors,
         asset_url=asset_url,
@@ -113,7 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.rpdemo.routes import bp as rpdemo_bp
     from app.sms.routes import bp as outbox_bp
     from app.testbed.routes import bp as testbed_bp
-    from app.widget.routes import bp as widget_bp
+    from app.widget import issue_routes, manage_routes, remote_routes, routes, sdk_routes  # noqa: F401 - views
+    from app.widget.pages import bp as widget_bp
 
     blueprints = (
         home_bp,
@@ -133,8 +137,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.bankdemo.commands import demo_cli
+    from app.cloud.commands import cert_cli
     from app.commands import register
-    from app.pki.commands import ca_cli, cert_cli
+    from app.pki.commands import ca_cli
     from app.ra.commands import ra_cli
     from app.rp.commands import rp_cli
 

@@ -5,23 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Response, jsonify, request
 
+from app.errors import ServiceError
 from app.personal_info import InvalidField
 
 
-class ApiError(Exception):
-    """An API request that cannot be served: ``{"error": {"code", "message", "fields"}}``."""
+class ApiError(ServiceError):
+    """An API request that cannot be served, with its status and stable code."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
+        super().__init__(message, status=status, code=code, fields=fields)
 
 
-def error_body(error: ApiError) -> Response:
+def error_body(error: ServiceError) -> Response:
+    """``{"error": {"code", "message", "fields"}}`` with the error's status."""
     payload: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.fields:
         payload["fields"] = error.fields
@@ -29,6 +27,8 @@ def error_body(error: ApiError) -> Response:
     response.status_code = error.status
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="fincert"'
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -84,7 +84,3 @@ def choice(*allowed: str) -> Callable[[str], str]:
         return raw
 
     return parse
-
-
-def init_app(app: Flask) -> None:
-    app.register_error_handler(ApiError, error_body)

@@ -22,6 +22,14 @@ def register(app: Flask) -> None:
     def notices() -> None:
         """Notices to subscribers."""
 
+    @app.cli.command("steps")
+    def steps() -> None:
+        """Print the widget's and the bank's step tables as docs/design.md shows them."""
+        from app.bankdemo.steps import BANK_STEPS
+        from app.widget.steps import STEPS
+
+        click.echo("Widget:\n\n" + STEPS.markdown() + "\n\nBank stage 1:\n\n" + BANK_STEPS.markdown())
+
     @notices.command("send")
     def send() -> None:
         """Send due notices (certificates expiring within 30 days); safe to run repeatedly."""

@@ -1,4 +1,4 @@
-"""Configuration: defaults for the rules of DESIGN §4, overridden by environment variables.
+"""Configuration: defaults for the rules of docs/design.md ("Rules"), overridden by environment variables.
 
 Secrets are never built in: SECRET_KEY and the key-encryption key (KEK) come from the
 environment or are generated once into the instance folder with mode 0600.

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app import rules
 from app.clock import utcnow
 from app.extensions import db
 from app.models import Certificate, SentNotice, Subscriber
@@ -36,7 +37,8 @@ def notify_new_device(subscriber: Subscriber, device_label: str) -> None:
 
 
 def notify_locked(subscriber: Subscriber, bank_name: str) -> None:
-    _send(subscriber, f"비밀번호 5회 오류로 {bank_name} 금융인증서가 잠겼습니다. 발급 은행에서 재발급받아주세요.")
+    limit = rules.current().pin_max_failures
+    _send(subscriber, f"비밀번호 {limit}회 오류로 {bank_name} 금융인증서가 잠겼습니다. 발급 은행에서 재발급받아주세요.")
 
 
 def _already_sent(kind: str, key: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from app.widget.flow import SIGN_TYPES
+from app.contract import SIGN_TYPES
 
 bp = Blueprint("openapi", __name__)
 

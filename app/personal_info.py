@@ -1,4 +1,4 @@
-"""가입정보 rules: name, Korean mobile number, birth date (DESIGN §4).
+"""가입정보 rules: name, Korean mobile number, birth date (docs/design.md, "Rules").
 
 Each rule raises ``InvalidField`` with a Korean message for the field, so views only map
 the exception to the form field it belongs to.
@@ -11,15 +11,16 @@ import unicodedata
 from datetime import date
 
 from app.clock import utcnow
+from app.errors import ServiceError
 
 
-class InvalidField(ValueError):
-    """A value a user typed breaks a rule; ``message`` is what they are shown."""
+class InvalidField(ServiceError):
+    """A value a user typed breaks a rule; ``message`` is what they are shown, on ``field``."""
+
+    code = "invalid_fields"
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field or None)
 
 
 _PHONE = re.compile(r"01[016789][0-9]{7,8}")

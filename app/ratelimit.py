@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import current_app, request
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
-from werkzeug.exceptions import TooManyRequests
 
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import RateLimitCounter
 
@@ -41,11 +41,14 @@ LIMITS = {
 }
 
 
-class RateLimited(TooManyRequests):
+class RateLimited(ServiceError):
     """429 with the seconds until the window resets."""
 
+    status = 429
+    code = "rate_limited"
+
     def __init__(self, retry_after: int) -> None:
-        super().__init__()
+        super().__init__(f"요청이 너무 많습니다. {retry_after}초 후에 다시 시도해주세요.")
         self.retry_after = retry_after
 
 

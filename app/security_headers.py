@@ -1,4 +1,4 @@
-"""Security headers on every response (DESIGN §5): CSP, framing, sniffing, referrer, caching."""
+"""Security headers on every response (docs/design.md, "Security"): CSP, framing, sniffing, referrer, caching."""
 
 from __future__ import annotations
 

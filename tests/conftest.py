@@ -1,4 +1,5 @@
-"""Fixtures shared by the unit tests: one app and database per session, emptied per test."""
+"""Fixtures shared by the unit tests: one app and database per session; each test's writes are
+rolled back (tests marked ``committed`` really commit and get the database reset instead)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support import make_test_app, reset_database
+from tests.support import make_test_app, reset_database, rolled_back
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
@@ -20,14 +21,19 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app on a migrated database in a temporary instance folder."""
     application = make_test_app(tmp_path_factory.mktemp("instance"))
     with application.app_context():
+        reset_database()
         yield application
 
 
 @pytest.fixture(autouse=True)
-def clean_database(app: Flask) -> Iterator[None]:
-    """Every test starts from the seeded banks and nothing else."""
-    reset_database()
-    yield
+def clean_database(request: pytest.FixtureRequest, app: Flask) -> Iterator[None]:
+    """Every test starts from the seeded banks and demo data, and leaves nothing behind."""
+    if request.node.get_closest_marker("committed"):
+        yield
+        reset_database()
+        return
+    with rolled_back():
+        yield
 
 
 @pytest.fixture

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextvars
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import flask_migrate
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db
@@ -53,6 +55,38 @@ def make_test_app(instance: Path, **overrides: Any) -> Flask:
             db.session.commit()
         flask_migrate.upgrade()
     return application
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Run a test inside one outer transaction that is rolled back afterwards.
+
+    Every session of the test and of its requests is bound to one connection; the code's own
+    commits and rollbacks become savepoints inside the outer transaction (SQLAlchemy's
+    "joining a session into an external transaction"). Tests that need several connections
+    (races, a thief's engine) are marked ``committed`` and use ``reset_database`` instead.
+    """
+    db.session.remove()
+    connection = db.engine.connect()
+    if connection.dialect.name == "sqlite":
+        # pysqlite starts transactions on its own and would let a released SAVEPOINT commit:
+        # take over, so that BEGIN/SAVEPOINT/RELEASE mean what they say.
+        connection.connection.driver_connection.isolation_level = None
+        event.listen(connection, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    outer = connection.begin()
+    factory = db.session.session_factory
+    saved_class, saved_kw = factory.class_, dict(factory.kw)
+    factory.class_ = type("TestSession", (saved_class,), {"get_bind": lambda self, *args, **kwargs: connection})
+    factory.kw["join_transaction_mode"] = "create_savepoint"
+    try:
+        yield
+    finally:
+        db.session.remove()
+        factory.class_, factory.kw = saved_class, saved_kw
+        outer.rollback()
+        if connection.dialect.name == "sqlite":
+            connection.connection.driver_connection.isolation_level = ""
+        connection.close()
 
 
 def reset_database() -> None:

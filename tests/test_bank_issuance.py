@@ -76,7 +76,7 @@ def test_an_abandoned_application_expires(client, app):
         application.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     response = bank.post("terms", service_terms="y", personal_info="y", unique_id="y")
-    assert response.status_code == 410 and "신청 시간이 지났습니다" in response.get_data(as_text=True)
+    assert response.status_code == 410 and "다시 신청해주세요" in response.get_data(as_text=True)
 
 
 def test_another_browser_cannot_continue_an_application(client, app):

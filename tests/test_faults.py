@@ -123,7 +123,7 @@ def test_the_api_gets_a_json_503(app, client):
     body = {"name": "홍길동", "phone": "01012345678", "birth_date": "19900101", "kind": "issue"}
     with DatabaseGone("issuance_orders"):
         response = client.post("/api/v1/ra/orders", json=body, headers={"Authorization": f"Bearer {key}"})
-    assert response.status_code == 503 and response.json["error"]["code"] == 503
+    assert response.status_code == 503 and response.json["error"]["code"] == "unavailable"
 
 
 def test_a_failure_after_the_key_is_stored_leaves_nothing_and_a_retry_issues(app, monkeypatch):
@@ -143,7 +143,7 @@ def test_a_failure_after_the_key_is_stored_leaves_nothing_and_a_retry_issues(app
         return real_record(kind, **kwargs)
 
     monkeypatch.setattr(orders.audit, "record", fail_after_the_certificate)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(orders.IssuanceFailed):
         redeem_order(open_order(placed.ref_num, auth_code), pin="246813")
     db.session.expire_all()
     assert db.session.query(Certificate).count() == 0

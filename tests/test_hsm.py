@@ -24,6 +24,8 @@ from tests.softhsm import session_token
 from tests.support import DEFAULT_PIN, make_test_app, reset_database, subscriber_with_certificate
 
 LOGIN = {"org_code": "DEMO_RP", "sign_type": "01", "nonce": "n-hsm", "plain_text": "로그인"}
+# These tests run a second app on its own database: real commits, not the suite's rolled-back transaction.
+pytestmark = pytest.mark.committed
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import flask_migrate
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -23,6 +24,7 @@ def test_upgrading_an_empty_database_matches_the_models(tmp_path):
         assert "banks" in inspect(db.engine).get_table_names()
 
 
+@pytest.mark.committed
 def test_the_test_database_schema_matches_the_models(app):
     """The session's database (SQLite, or PostgreSQL under make test-pg) was built by the migrations."""
     with db.engine.connect() as connection:

@@ -50,6 +50,7 @@ def openssl_ocsp(tmp_path, certificate: x509.Certificate) -> str:
     return result.stdout
 
 
+@pytest.mark.committed  # the served app answers from its own threads and connections
 def test_openssl_says_good_then_revoked_after_deletion(app, tmp_path):
     with serving(app):
         _subscriber, stored = subscriber_with_certificate()
@@ -61,6 +62,7 @@ def test_openssl_says_good_then_revoked_after_deletion(app, tmp_path):
     assert "Reason: cessationOfOperation" in output
 
 
+@pytest.mark.committed
 def test_openssl_says_revoked_for_the_certificate_a_reissue_replaced(app, tmp_path):
     with serving(app):
         _subscriber, old = subscriber_with_certificate()

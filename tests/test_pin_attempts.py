@@ -43,6 +43,7 @@ def test_five_wrong_pins_lock_and_then_even_the_right_pin_is_refused(app):
     assert kinds.count("pin.failed") == 5 and kinds.count("certificate.locked") == 1
 
 
+@pytest.mark.committed
 def test_twenty_parallel_wrong_pins_count_exactly_five(app):
     _subscriber, certificate = subscriber_with_certificate()
     certificate_id = certificate.id

@@ -4,6 +4,7 @@ in a PKCS#11 token, a copy of the database and of the whole instance folder is n
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -18,6 +19,7 @@ from tests.softhsm import session_token
 from tests.support import DEFAULT_PIN, make_test_app, reset_database, subscriber_with_certificate
 
 
+@pytest.mark.committed
 def test_a_stolen_database_with_the_right_pin_but_no_kek_opens_nothing(app):
     _subscriber, certificate = subscriber_with_certificate()
     # The thief reads the database with their own connection: everything in it, nothing else.
@@ -42,6 +44,7 @@ def test_a_stolen_database_with_the_right_pin_but_no_kek_opens_nothing(app):
     assert unseal(blob, DEFAULT_PIN, key_source(), context=serial)
 
 
+@pytest.mark.committed
 def test_a_stolen_database_and_instance_folder_without_the_token_open_nothing(tmp_path):
     """With the KEK in a token, the thief copies the database and the whole instance folder
     (certificates, key references, the lock files, everything) and still opens no key."""
@@ -60,6 +63,8 @@ def test_a_stolen_database_and_instance_folder_without_the_token_open_nothing(tm
     stolen = tmp_path / "stolen"
     shutil.copytree(instance, stolen)
     assert not list((stolen / "pki").glob("*.key")) and not (stolen / "kek.key").exists()
+    with sqlite3.connect(stolen / "fincert.sqlite3") as copy:  # the copy really holds the sealed key
+        assert copy.execute("SELECT key_blob FROM certificates WHERE serial = ?", (serial,)).fetchone() == (blob,)
 
     # Every file of the copy tried as a KEK, raw and as the instance KEK file format would hold it.
     for path in stolen.rglob("*"):

@@ -2,7 +2,7 @@
 
 Per bank: one customer with a hardware OTP (TOTP, RFC 6238), one with a 보안카드 (30
 numbered 4-digit codes; an OTP where the bank accepts no cards) and one who was never
-verified at a branch. A customer can swap to a mobile OTP app enrolled by QR code.
+verified at a branch. A customer can swap to a mobile OTP app (``mobile_otp``).
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from sqlalchemy import update
 from app.banks import list_banks
 from app.extensions import db
 from app.keyed_hash import keyed_hash, matches
-from app.models import Bank, DemoBankCustomer
+from app.models import Bank, DemoBankApplication, DemoBankCustomer
 from app.pki.vid import check_digit
 
 DEMO_ACCOUNT_PASSWORD = "1357"
 MAX_WRONG_ANSWERS = 5
-ISSUER = "금융인증서비스 데모"
 
 # The same people bank at several banks, so one cloud can hold certificates of two banks.
 _PEOPLE = [
@@ -151,6 +150,18 @@ def new_card_challenge() -> list[CardChallenge]:
     ]
 
 
+def card_challenges(application: DemoBankApplication) -> list[CardChallenge]:
+    """The two codes an application asks for (drawn when it reached 보안매체 인증)."""
+    return [CardChallenge(number, half) for number, half in (application.card_challenge or [])]
+
+
+def customer_of(application: DemoBankApplication) -> DemoBankCustomer:
+    """The customer an application identified (from 고객정보 입력 on)."""
+    customer = db.session.get(DemoBankCustomer, application.customer_id)
+    assert customer is not None
+    return customer
+
+
 def card_answer(customer: DemoBankCustomer, challenge: CardChallenge) -> str:
     code = (customer.card_codes or [])[challenge.number - 1]
     return code[:2] if challenge.half == "front" else code[2:]
@@ -170,34 +181,3 @@ def count_wrong_answer(customer: DemoBankCustomer) -> int:
 
 def reset_wrong_answers(customer: DemoBankCustomer) -> None:
     customer.wrong_answers = 0
-
-
-# --- mobile OTP enrollment ----------------------------------------------------------------
-
-
-def start_mobile_otp(customer: DemoBankCustomer, bank: Bank) -> str:
-    """A new secret for a mobile OTP app; returns its otpauth:// URI (shown as a QR code)."""
-    customer.pending_otp_secret = pyotp.random_base32()
-    db.session.commit()
-    return pending_otpauth_uri(customer, bank)
-
-
-def pending_otpauth_uri(customer: DemoBankCustomer, bank: Bank) -> str:
-    """The otpauth:// URI of the mobile OTP being enrolled."""
-    assert customer.pending_otp_secret
-    return pyotp.TOTP(customer.pending_otp_secret).provisioning_uri(
-        name=f"{bank.short_name}:{customer.ib_id}", issuer_name=ISSUER
-    )
-
-
-def confirm_mobile_otp(customer: DemoBankCustomer, code: str) -> bool:
-    """The app's first code proves it holds the secret; from now on its codes are the medium."""
-    secret = customer.pending_otp_secret
-    if not secret or not pyotp.TOTP(secret).verify(code, valid_window=1):
-        return False
-    customer.otp_secret = secret
-    customer.pending_otp_secret = None
-    customer.medium = "motp"
-    customer.card_codes = None
-    db.session.commit()
-    return True

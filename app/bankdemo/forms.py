@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from app.bankdemo.customers import card_challenges, customer_of
+from app.forms import ParsedForm, rule
+from app.models import DemoBankApplication
 from app.personal_info import normalise_email, normalise_name, normalise_phone, parse_birth_date
-from app.widget.forms import ParsedForm, SmsCodeForm, rule
 
 
 class TermsForm(ParsedForm):
@@ -63,8 +67,16 @@ class CustomerForm(ParsedForm):
     )
 
 
-# 추가인증 asks for the same 6-digit 인증번호 as the widget's 휴대폰 점유인증.
-ExtraAuthForm = SmsCodeForm
+class ExtraAuthForm(ParsedForm):
+    """추가인증: the 6-digit 인증번호 of the bank's SMS or ARS call."""
+
+    code = StringField(
+        "인증번호",
+        validators=[
+            DataRequired("인증번호 6자리를 입력해주세요."),
+            Regexp(r"^[0-9]{6}$", message="인증번호는 숫자 6자리입니다."),
+        ],
+    )
 
 
 class ContactForm(ParsedForm):
@@ -123,3 +135,18 @@ class MobileOtpConfirmForm(ParsedForm):
             Regexp(r"^[0-9]{6}$", message="숫자 6자리를 입력해주세요."),
         ],
     )
+
+
+def media_form_class(application: DemoBankApplication) -> type[ParsedForm]:
+    """보안매체 인증 asks what the customer's medium shows: a 보안카드 or an OTP (device or app)."""
+    return CardForm if customer_of(application).medium == "card" else OtpForm
+
+
+def media_form(application: DemoBankApplication, **kwargs: Any) -> ParsedForm:
+    """The 보안매체 form, its card fields labelled with the codes this application asks for."""
+    form = media_form_class(application)(**kwargs)
+    if isinstance(form, CardForm):
+        first, second = card_challenges(application)
+        form.card_first.label.text = first.prompt
+        form.card_second.label.text = second.prompt
+    return form

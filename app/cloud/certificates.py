@@ -19,10 +19,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 from sqlalchemy import update
 
-from app import audit, notices
+from app import audit, contract, notices, rules
 from app.clock import utcnow
 from app.cloud import keystore
 from app.cloud.pin_rules import check_new_pin
+from app.errors import ServiceError
 from app.extensions import db
 from app.key_source import key_source
 from app.models import Bank, Certificate, Subscriber
@@ -35,14 +36,21 @@ from app.pki.verifier import vid_of, virtual_id
 from app.pki.vid import VidMaterial, new_vid, parse_rrn, random_num_of, with_random_num
 
 
-class CertificateUnavailable(Exception):
+class CertificateUnavailable(ServiceError):
     """The certificate cannot be used now; ``message`` is shown to the user."""
 
     message = "사용할 수 없는 인증서입니다."
+    sdk_code = contract.CERTIFICATE_UNUSABLE
+    code = "certificate_unusable"
 
 
 class CertificateLocked(CertificateUnavailable):
-    message = "비밀번호 5회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."
+    sdk_code = contract.LOCKED
+    code = "certificate_locked"
+
+    def __init__(self) -> None:
+        limit = rules.current().pin_max_failures
+        super().__init__(f"비밀번호 {limit}회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요.")
 
 
 class CertificateRevoked(CertificateUnavailable):
@@ -53,52 +61,51 @@ class CertificateExpired(CertificateUnavailable):
     message = "유효기간이 지난 인증서입니다. 갱신하거나 새로 발급받아주세요."
 
 
-class WrongPin(Exception):
+class WrongPin(ServiceError):
     """The PIN did not open the key; ``failures`` of ``limit`` are now used."""
 
+    field = "pin"
+    code = "wrong_pin"
+
     def __init__(self, failures: int, limit: int) -> None:
-        super().__init__(f"wrong PIN {failures}/{limit}")
         self.failures = failures
         self.limit = limit
+        if self.locked:
+            message = f"비밀번호 {failures}/{limit}회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."
+            super().__init__(message, sdk_code=contract.LOCKED)
+        else:
+            super().__init__(f"비밀번호 {failures}/{limit}회 오류입니다. {limit}회 틀리면 인증서가 잠깁니다.")
 
     @property
     def locked(self) -> bool:
         return self.failures >= self.limit
 
-    @property
-    def message(self) -> str:
-        if self.locked:
-            return (
-                f"비밀번호 {self.failures}/{self.limit}회 오류로 인증서가 잠겼습니다. "
-                "발급 은행에서 재발급을 받아주세요."
-            )
-        return f"비밀번호 {self.failures}/{self.limit}회 오류입니다. {self.limit}회 틀리면 인증서가 잠깁니다."
 
-
-class VidError(Exception):
-    """VID 본인확인 cannot be done as asked; ``message`` is shown, ``field`` says where."""
+class VidError(ServiceError):
+    """VID 본인확인 cannot be done as asked; ``message`` is shown, on ``field``."""
 
     message = "본인확인 정보를 확인할 수 없습니다."
     field = "rrn"
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
+    code = "vid_unavailable"
+    sdk_code = contract.BAD_REQUEST
 
 
 class VidMissing(VidError):
-    """R was asked for a certificate issued without a 식별번호 (the SDK's 800001)."""
+    """R was asked for a certificate issued without a 식별번호 (the SDK's 800001, with this reason)."""
 
     message = "이 인증서에는 본인확인(VID) 정보가 없어 R 값을 제공할 수 없습니다."
+    field = None
+    code = "vid_missing"
 
 
 class IdentityNumberRequired(VidError):
     message = "본인확인 정보가 담긴 인증서입니다. 갱신하려면 주민등록번호를 입력해주세요."
+    code = "rrn_required"
 
 
 class IdentityNumberMismatch(VidError):
     message = "입력한 주민등록번호가 인증서의 본인확인 정보와 일치하지 않습니다."
+    code = "rrn_mismatch"
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ class CertificateState:
 
 
 def pin_limit() -> int:
-    return int(current_app.config["PIN_MAX_FAILURES"])
+    return rules.current().pin_max_failures
 
 
 def certificate_profile() -> CertificateProfile:

@@ -1,22 +1,23 @@
-"""금융인증서 비밀번호 rules (DESIGN §4): six digits, not guessable from itself or the birth date."""
+"""금융인증서 비밀번호 rules (docs/design.md, "Rules"): six digits, not guessable from itself
+or the birth date."""
 
 from __future__ import annotations
 
 from datetime import date
 
-PIN_LENGTH = 6
+from app.errors import ServiceError
+from app.rules import PIN_LENGTH
 
 
-class PinRuleViolation(ValueError):
+class PinRuleViolation(ServiceError):
     """The chosen PIN breaks a rule; ``message`` says which, in Korean."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    field = "pin"
+    code = "pin_rule"
 
 
 RULES_TEXT = [
-    "숫자 6자리",
+    f"숫자 {PIN_LENGTH}자리",
     "같은 숫자 반복 불가 (예: 111111)",
     "연속된 숫자 불가 (예: 123456, 654321)",
     "생년월일 포함 불가 (예: 900101, 0101)",
@@ -30,7 +31,7 @@ def _is_run(pin: str, step: int) -> bool:
 def check_new_pin(pin: str, birth_date: date | None = None) -> None:
     """Raise ``PinRuleViolation`` unless ``pin`` may be used as a new PIN."""
     if len(pin) != PIN_LENGTH or not pin.isascii() or not pin.isdigit():
-        raise PinRuleViolation("비밀번호는 숫자 6자리로 입력해주세요.")
+        raise PinRuleViolation(f"비밀번호는 숫자 {PIN_LENGTH}자리로 입력해주세요.")
     if len(set(pin)) == 1:
         raise PinRuleViolation("같은 숫자만 반복된 비밀번호(예: 111111)는 사용할 수 없습니다.")
     if _is_run(pin, 1) or _is_run(pin, -1):

@@ -16,7 +16,7 @@ class WidgetTransaction(db.Model):
     __tablename__ = "widget_transactions"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(10))  # sign | issue | manage
+    purpose: Mapped[str] = mapped_column(String(10))  # sign | issue | manage | remote (app/widget/steps.py)
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | cancelled | failed
     step: Mapped[str] = mapped_column(String(20))
     browser_hash: Mapped[str] = mapped_column(String(64))
@@ -45,3 +45,7 @@ class WidgetTransaction(db.Model):
     result_taken_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+
+    # Not stored: the result being handed to the RP page by the response of this request
+    # (set by ``transactions.hand_over``, read when the final step is rendered).
+    handoff = None

@@ -13,8 +13,8 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from app.api_json import ApiError
-from app.cloud.certificates import find_by_serial
-from app.extensions import csrf
+from app.extensions import csrf, db
+from app.models import Certificate
 from app.pki import ocsp
 from app.pki.ca import current_ca
 from app.pki.crl import current_arl_record, current_crl_der
@@ -115,7 +115,7 @@ def status(serial: str) -> ResponseReturnValue:
     """``good`` / ``revoked`` / ``unknown`` for a certificate serial (hex)."""
     if not _SERIAL.fullmatch(serial):
         raise ApiError(400, "invalid_serial", "일련번호는 16진수여야 합니다.")
-    certificate = find_by_serial(serial)
+    certificate = db.session.scalars(db.select(Certificate).where(Certificate.serial == serial.upper())).first()
     if certificate is None:
         return jsonify(serial=serial.upper(), status="unknown")
     if certificate.status == "revoked":

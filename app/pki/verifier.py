@@ -48,7 +48,13 @@ _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SH
 
 
 class VerificationError(Exception):
-    """The signature must not be trusted; ``code`` is stable, ``message`` is Korean."""
+    """The signature must not be trusted; ``code`` is stable, ``message`` is Korean.
+
+    A relying party may copy this one file into its own project, so it imports nothing of the
+    service (not even ``app.errors``); the service's edges turn this error into theirs.
+    """
+
+    status = 422
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")

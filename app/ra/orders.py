@@ -16,6 +16,7 @@ from app import audit
 from app.banks import get_bank
 from app.clock import utcnow
 from app.cloud.certificates import find_or_create_subscriber, issue_certificate
+from app.errors import ServiceError
 from app.extensions import db
 from app.keyed_hash import keyed_hash, matches, seal_value, unseal_value
 from app.models import Bank, Certificate, IssuanceOrder, RaApiKey
@@ -26,11 +27,12 @@ KINDS = ("issue", "reissue")
 VID_RANDOM_PURPOSE = "order-vid-random"
 
 
-class OrderError(Exception):
+class OrderError(ServiceError):
     """The order cannot be used; ``message`` is shown to the user."""
 
     message = "발급 요청을 확인할 수 없습니다."
     field = "ref_num"
+    code = "order_refused"
 
 
 class OrderNotFound(OrderError):
@@ -46,7 +48,19 @@ class OrderAlreadyUsed(OrderError):
 
 
 class OrderVoided(OrderError):
-    message = "인가코드를 5회 잘못 입력하여 발급 요청이 취소되었습니다. 은행에서 다시 신청해주세요."
+    message = (
+        f"인가코드를 {MAX_AUTH_CODE_FAILURES}회 잘못 입력하여 발급 요청이 취소되었습니다. 은행에서 다시 신청해주세요."
+    )
+
+
+class IssuanceFailed(ServiceError):
+    """Something failed inside the issuance; nothing of it remains and the order is still usable."""
+
+    status = 503
+    retry_after = 5
+    field = "pin"
+    code = "issuance_failed"
+    message = "발급 중 일시적인 오류가 발생했습니다. 발급 요청은 그대로이니 비밀번호를 다시 입력해주세요."
 
 
 class IdentityMismatch(OrderError):
@@ -204,7 +218,11 @@ def redeem_order(order: IssuanceOrder, *, pin: str, now=None) -> Certificate:
             kind=order.kind,
         )
         db.session.commit()
-    except Exception:
+    except ServiceError:  # a refusal (e.g. the PIN rules): nothing of the issuance remains
         db.session.rollback()
         raise
+    except Exception as error:  # noqa: BLE001 - whatever failed, nothing of the issuance remains
+        db.session.rollback()
+        current_app.logger.exception("issuance of order %s failed", order.ref_num)
+        raise IssuanceFailed() from error
     return certificate

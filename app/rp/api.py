@@ -7,13 +7,13 @@ from flask.typing import ResponseReturnValue
 
 from app import ratelimit
 from app.api_json import ApiError, bearer_token, collect_fields, json_object
+from app.contract import SIGN_TYPES
 from app.extensions import csrf
 from app.models import RpClient
 from app.personal_info import InvalidField
 from app.pki.verifier import VerificationError, decode_signed_value, verify_vid
 from app.rp.clients import NonceRejected, client_for_secret, issue_nonce
 from app.rp.verification import verify_for_rp
-from app.widget.flow import SIGN_TYPES
 
 bp = Blueprint("rp_api", __name__, url_prefix="/api/v1/rp")
 csrf.exempt(bp)

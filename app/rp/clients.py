@@ -15,7 +15,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import update
 
+from app import contract
 from app.clock import utcnow
+from app.errors import ServiceError
 from app.extensions import db
 from app.keyed_hash import keyed_hash, server_key
 from app.models import RpClient, RpNonce
@@ -26,24 +28,24 @@ _ORG_CODE = re.compile(r"[A-Z0-9_]{2,40}")
 DEMO_ORG_CODE = "DEMO_RP"
 
 
-class RpError(Exception):
-    """A request an RP made that the service refuses; ``code`` is the SDK error code."""
+class RpError(ServiceError):
+    """A request an RP made that the service refuses; ``sdk_code`` is what the SDK reports."""
 
-    code = "800001"
+    sdk_code = contract.BAD_REQUEST
     message = "이용기관 요청이 올바르지 않습니다."
 
 
 class RpUnauthorized(RpError):
-    code = "800002"
-    message = "등록되지 않은 이용기관이거나 허용되지 않은 주소입니다."
+    status = 403
+    sdk_code = contract.UNKNOWN_CLIENT
+    code = "unknown_client"
+    message = contract.SDK_CODES[contract.UNKNOWN_CLIENT]
 
 
 class NonceRejected(RpError):
-    code = "800003"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    sdk_code = contract.NONCE_REFUSED
+    code = "nonce_rejected"
+    field = "nonce"
 
 
 def register_client(

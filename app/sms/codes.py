@@ -1,8 +1,7 @@
-"""휴대폰 점유인증: one-time codes sent by SMS (or read out by an ARS call), with DESIGN §4's limits.
-
-6 digits, valid 180 s, at most 5 tries, a resend only after 30 s, at most 5 sends per number
-per hour. Codes are stored as keyed hashes; the limits are counted in the database, so they
-hold across processes.
+"""휴대폰 점유인증: one-time codes sent by SMS (or read out by an ARS call), with the limits of
+docs/design.md ("Rules"): 6 digits, valid 180 s, at most 5 tries, a resend only after 30 s, at
+most 5 sends per number per hour (each a setting). Codes are stored as keyed hashes; the
+limits are counted in the database, so they hold across processes.
 """
 
 from __future__ import annotations
@@ -13,7 +12,9 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, update
 
+from app import rules
 from app.clock import utcnow
+from app.errors import ServiceError
 from app.extensions import db
 from app.keyed_hash import keyed_hash, matches
 from app.models import SmsChallenge, SmsMessage
@@ -22,18 +23,18 @@ from app.sms.gateway import SmsDeliveryFailed, send_message
 SERVICE_NAME = "금융인증서비스"
 
 
-class SmsCodeError(Exception):
+class SmsCodeError(ServiceError):
     """A code problem the user can act on; ``message`` is shown on the code field."""
 
-    status = 422
+    field = "code"
+    code = "sms_code"
     message = "인증번호를 확인해주세요."
 
 
 class SmsCodeWrong(SmsCodeError):
     def __init__(self, tries_left: int) -> None:
-        super().__init__()
+        super().__init__(f"인증번호가 일치하지 않습니다. (남은 입력 횟수 {tries_left}회)")
         self.tries_left = tries_left
-        self.message = f"인증번호가 일치하지 않습니다. (남은 입력 횟수 {tries_left}회)"
 
 
 class SmsCodeExpired(SmsCodeError):
@@ -41,25 +42,31 @@ class SmsCodeExpired(SmsCodeError):
 
 
 class SmsTooManyTries(SmsCodeError):
-    message = "인증번호를 5회 잘못 입력했습니다. 재전송을 눌러 새 인증번호를 받아주세요."
+    def __init__(self) -> None:
+        limit = rules.current().sms_max_tries
+        super().__init__(f"인증번호를 {limit}회 잘못 입력했습니다. 재전송을 눌러 새 인증번호를 받아주세요.")
 
 
 class SmsResendTooSoon(SmsCodeError):
     status = 429
 
     def __init__(self, seconds: int) -> None:
-        super().__init__()
+        super().__init__(f"재전송은 {seconds}초 후에 할 수 있습니다.")
         self.seconds = seconds
-        self.message = f"재전송은 {seconds}초 후에 할 수 있습니다."
+        self.retry_after = seconds
 
 
 class SmsSendLimit(SmsCodeError):
     status = 429
-    message = "이 번호로 1시간에 보낼 수 있는 인증번호 수를 넘었습니다. 잠시 후 다시 시도해주세요."
+
+    def __init__(self) -> None:
+        limit = rules.current().sms_max_sends_per_hour
+        super().__init__(f"이 번호로 1시간에 보낼 수 있는 인증번호({limit}회)를 넘었습니다. 잠시 후 다시 시도해주세요.")
 
 
 class SmsNotDelivered(SmsCodeError):
     status = 503
+    retry_after = 5
     message = "문자 발송에 실패했습니다. 잠시 후 재전송을 눌러주세요."
 
 

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
-from app.personal_info import InvalidField, normalise_name, normalise_phone, parse_birth_date
-
-
-def rule(parse: Callable[[str], Any]) -> Callable[[FlaskForm, Field], None]:
-    """A WTForms validator from a ``personal_info`` rule; the parsed value lands in ``form.parsed``."""
-
-    def validate(form: FlaskForm, field: Field) -> None:
-        try:
-            form.parsed[field.name] = parse(field.data or "")
-        except InvalidField as error:
-            raise ValidationError(error.message) from None
-
-    return validate
-
-
-class ParsedForm(FlaskForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.parsed: dict[str, Any] = {}
+from app.forms import ParsedForm, rule
+from app.personal_info import normalise_name, normalise_phone, parse_birth_date
 
 
 class IdentifyForm(ParsedForm):

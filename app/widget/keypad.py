@@ -1,4 +1,4 @@
-"""The secure keypad (보안 키패드) of DESIGN §5.
+"""The secure keypad (보안 키패드, docs/design.md "Secure keypad").
 
 Per PIN entry the server shuffles the ten digits and two inert blank keys over a 4×3 grid
 and gives each digit key an opaque random token. The browser posts tokens, never digits;
@@ -12,14 +12,19 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from app.errors import ServiceError
 from app.keyed_hash import seal_value, unseal_value
+from app.rules import PIN_LENGTH
 
-PIN_LENGTH = 6
 _random = secrets.SystemRandom()
 
 
-class UnknownKey(Exception):
+class UnknownKey(ServiceError):
     """A token that is not a key of the current keypad (stale page or forged post)."""
+
+    field = "pin"
+    code = "unknown_key"
+    message = "키패드가 바뀌었습니다. 다시 입력해주세요."
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def press(keypad: dict[str, Any], token: str, context: str) -> dict[str, Any]:
     else:
         digit = next((key["digit"] for key in keypad["keys"] if key["token"] and key["token"] == token), None)
         if digit is None:
-            raise UnknownKey(token)
+            raise UnknownKey()
         if len(digits) < PIN_LENGTH:
             digits += digit
     return {**keypad, "typed": _seal(digits, context)}

@@ -1,0 +1,39 @@
+"""The relying-party contract shared by the SDK entry point, the RP API and the OpenAPI document:
+the sign types a request may carry and the result codes the SDK's ``fail`` receives
+(docs/design.md, "The relying-party contract")."""
+
+from __future__ import annotations
+
+SIGN_TYPES: dict[str, str] = {
+    "01": "로그인",
+    "02": "송금",
+    "03": "금융상품 가입/해지",
+    "04": "전자계약",
+    "05": "납부/결제",
+    "06": "증명서발급",
+    "07": "자산연동",
+    "08": "인증수단관리",
+    "99": "기타",
+}
+LOGIN = "01"
+
+# SDK result codes: what ``fail({code, message})`` receives.
+CANCELLED = "800000"  # the person cancelled or closed the widget
+BAD_REQUEST = "800001"  # the request (parameters, options) is not valid
+UNKNOWN_CLIENT = "800002"  # unknown RP, wrong apiKey, or an origin the RP did not register
+NONCE_REFUSED = "800003"  # missing, malformed, reused or expired nonce
+EXPIRED = "800004"  # the widget transaction ran out of time
+LOCKED = "800005"  # the certificate locked after too many wrong PINs
+CERTIFICATE_UNUSABLE = "800006"  # the certificate cannot be used (revoked, expired)
+UNREACHABLE = "800009"  # the SDK could not reach the service (set by the SDK itself)
+
+SDK_CODES: dict[str, str] = {
+    CANCELLED: "사용자가 취소했습니다.",
+    BAD_REQUEST: "요청이 올바르지 않습니다.",
+    UNKNOWN_CLIENT: "등록되지 않은 이용기관이거나 허용되지 않은 주소입니다.",
+    NONCE_REFUSED: "nonce를 사용할 수 없습니다.",
+    EXPIRED: "요청 시간이 지났습니다.",
+    LOCKED: "비밀번호 오류 횟수 초과로 인증서가 잠겼습니다.",
+    CERTIFICATE_UNUSABLE: "사용할 수 없는 인증서입니다.",
+    UNREACHABLE: "금융인증서비스에 연결할 수 없습니다.",
+}

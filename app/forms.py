@@ -1,0 +1,64 @@
+"""Form helpers shared by every site: field rules from ``personal_info`` as WTForms validators,
+and the validated post (or ``InvalidForm``, which the sites show on the step it belongs to)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+from app.errors import ServiceError
+from app.personal_info import InvalidField
+
+
+def rule(parse: Callable[[str], Any]) -> Callable[[FlaskForm, Field], None]:
+    """A WTForms validator from a ``personal_info`` rule; the parsed value lands in ``form.parsed``."""
+
+    def validate(form: FlaskForm, field: Field) -> None:
+        try:
+            form.parsed[field.name] = parse(field.data or "")
+        except InvalidField as error:
+            raise ValidationError(error.message) from None
+
+    return validate
+
+
+class ParsedForm(FlaskForm):
+    """A form whose ``rule`` validators keep the parsed values in ``parsed``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parsed: dict[str, Any] = {}
+
+
+class InvalidForm(ServiceError):
+    """A posted form did not validate; its own messages are tied to its fields."""
+
+    code = "invalid_fields"
+    message = "입력 내용을 확인해주세요."
+
+    def __init__(self, form: FlaskForm) -> None:
+        super().__init__()
+        self.form = form
+
+    def first_message(self) -> str:
+        messages = [str(message) for messages in self.form.errors.values() for message in messages]
+        return messages[0] if messages else self.message
+
+
+F = TypeVar("F", bound=FlaskForm)
+
+
+def validated(form: F) -> F:
+    """The posted form if it validates (CSRF included), else ``InvalidForm``."""
+    if not form.validate_on_submit():
+        raise InvalidForm(form)
+    return form
+
+
+def parsed(form_class: type[F]) -> F:
+    """The posted form of this class, validated."""
+    return validated(form_class())

@@ -1,0 +1,129 @@
+"""Reaching a subscriber's cloud from a browser: 자동연결, or 가입정보 → 휴대폰 점유인증 →
+클라우드 접근 권한 확인. Shared by logins, 인증서 관리, the phone of 휴대폰으로 인증 and (가입정보
+and SMS only) a bank's stage 2."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app import audit
+from app.cloud.certificates import certificates_of, find_subscriber, state_of
+from app.cloud.devices import device_for_token, register_device
+from app.extensions import db
+from app.models import WidgetTransaction
+from app.ra.orders import check_identity
+from app.sms.codes import check_code, resend_code, send_code
+from app.widget import keypad as keypads
+from app.widget.lookups import challenge_of, order_of, subscriber_of
+from app.widget.steps import Flow, KeypadUse, Step, advance
+from app.widget.transactions import require
+
+
+def begin(transaction: WidgetTransaction, device_token: str | None) -> bool:
+    """Leave the start screen: into the cloud with a live 자동연결, else to 가입정보.
+
+    Returns True when a device cookie was presented but no longer works (the view clears it).
+    """
+    require(transaction, Step.START)
+    device = device_for_token(device_token)
+    if device is not None:
+        transaction.device_id = device.id
+        transaction.subscriber_id = device.subscriber_id
+        audit.record("device.used", subscriber_id=device.subscriber_id, device=device.label)
+        enter_cloud(transaction)
+        db.session.commit()
+        return False
+    advance(transaction, Step.IDENTIFY)
+    if device_token:
+        transaction.notice = "자동연결이 해제되었거나 만료되었습니다. 가입정보를 입력해 다시 연결해주세요."
+    db.session.commit()
+    return bool(device_token)
+
+
+def submit_identity(transaction: WidgetTransaction, *, name: str, phone: str, birth_date: date) -> None:
+    """가입정보 → an SMS code to that phone (sent whether or not an account exists, so the
+    answer does not reveal who has one). In stage 2 it must be the person the bank identified."""
+    require(transaction, Step.IDENTIFY)
+    if transaction.purpose == Flow.ISSUE:
+        order = order_of(transaction)
+        assert order is not None
+        check_identity(order, name=name, phone=phone, birth_date=birth_date)
+    challenge = send_code(phone, "widget")
+    transaction.identity = {"name": name, "phone": phone, "birth_date": birth_date.isoformat()}
+    transaction.sms_challenge_id = challenge.id
+    advance(transaction, Step.SMS)
+    transaction.notice = None
+    db.session.commit()
+
+
+def resend_sms(transaction: WidgetTransaction) -> None:
+    """재전송: a new code to the same phone."""
+    require(transaction, Step.SMS)
+    challenge = challenge_of(transaction)
+    assert challenge is not None
+    resend_code(challenge)
+    db.session.commit()
+
+
+def confirm_sms(transaction: WidgetTransaction, code: str) -> None:
+    """휴대폰 점유인증: the right code moves on (wrong ones are counted by ``check_code``)."""
+    require(transaction, Step.SMS)
+    challenge = challenge_of(transaction)
+    assert challenge is not None
+    check_code(challenge, code)
+    if transaction.purpose == Flow.ISSUE:
+        advance(transaction, Step.NEW_PIN)
+        transaction.keypad = keypads.new_keypad(KeypadUse.NEW, transaction.id)
+        db.session.commit()
+        return
+    identity = transaction.identity or {}
+    subscriber = find_subscriber(identity["name"], identity["phone"], date.fromisoformat(identity["birth_date"]))
+    transaction.subscriber_id = subscriber.id if subscriber else None
+    # Only now, with the phone proven, may the widget say that there is no cloud account.
+    if subscriber is None:
+        advance(transaction, Step.NOCERT)
+    elif transaction.purpose == Flow.MANAGE:
+        advance(transaction, Step.MANAGE)
+    else:
+        advance(transaction, Step.CONSENT)
+    db.session.commit()
+
+
+def grant_cloud_access(transaction: WidgetTransaction, *, auto_connect: bool, user_agent: str) -> str | None:
+    """클라우드 접근 권한 확인; with 자동연결 this browser is registered. Returns the device token."""
+    require(transaction, Step.CONSENT)
+    subscriber = subscriber_of(transaction)
+    token = None
+    if subscriber is None:
+        advance(transaction, Step.NOCERT)
+    else:
+        if auto_connect:
+            device, token = register_device(subscriber, user_agent)
+            transaction.device_id = device.id
+        audit.record("cloud.accessed", subscriber_id=subscriber.id, rp_org_code=transaction.rp_org_code)
+        enter_cloud(transaction)
+    db.session.commit()
+    return token
+
+
+def enter_cloud(transaction: WidgetTransaction) -> None:
+    """Where a reached cloud leads: 인증서 관리, the favourite's PIN, the list, or the banks."""
+    if transaction.purpose == Flow.MANAGE:
+        advance(transaction, Step.MANAGE)
+        return
+    subscriber = subscriber_of(transaction)
+    usable = [c for c in certificates_of(subscriber) if state_of(c).usable] if subscriber else []
+    favourite = next((c for c in usable if c.favourite), None)
+    if not usable:
+        advance(transaction, Step.NOCERT)
+    elif favourite is not None:
+        start_pin_entry(transaction, favourite.id)
+    else:
+        advance(transaction, Step.SELECT)
+
+
+def start_pin_entry(transaction: WidgetTransaction, certificate_id: int) -> None:
+    """비밀번호 입력 for one certificate, on a freshly shuffled keypad."""
+    transaction.certificate_id = certificate_id
+    advance(transaction, Step.PIN)
+    transaction.keypad = keypads.new_keypad(KeypadUse.PIN, transaction.id)

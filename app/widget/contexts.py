@@ -1,0 +1,161 @@
+"""What each widget step shows: one context function per step, named in the step table.
+
+These only read. Anything that changes a transaction (handing the result to the RP
+included) happened in a service before the step is rendered.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
+from app import rules
+from app.banks import get_bank, list_banks
+from app.clock import utcnow
+from app.cloud.certificates import certificates_of, state_of, x509_of
+from app.cloud.devices import active_devices
+from app.cloud.history import history
+from app.models import Certificate, WidgetTransaction
+from app.personal_info import mask_phone
+from app.qr import qr_svg_inline
+from app.sms.codes import seconds_until_resend
+from app.widget import keypad as keypads
+from app.widget import rotating_qr
+from app.widget.forms import AutoConnectForm
+from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, subscriber_of
+
+
+def identify(transaction: WidgetTransaction) -> dict[str, Any]:
+    if transaction.purpose != "issue":
+        return {}
+    bank = issuing_bank_of(transaction)
+    return {
+        "heading": "클라우드 가입/연결",
+        "subtitle": (f"{bank.name}에서 확인한 " if bank else "") + "가입정보(이름/휴대폰번호/생년월일)를 입력해주세요",
+    }
+
+
+def sms(transaction: WidgetTransaction) -> dict[str, Any]:
+    challenge = challenge_of(transaction)
+    assert challenge is not None
+    return {
+        "masked_phone": mask_phone(challenge.phone),
+        "expires_at": int(challenge.expires_at.replace(tzinfo=UTC).timestamp()),
+        "resend_in": seconds_until_resend(challenge),
+    }
+
+
+def certificate_list(transaction: WidgetTransaction) -> dict[str, Any]:
+    """인증서 선택 and the no-certificate step: the cloud's certificates and the issuing banks."""
+    subscriber = subscriber_of(transaction)
+    certificates = certificates_of(subscriber) if subscriber else []
+    return {"certificates": [(c, state_of(c)) for c in certificates], "banks": list_banks()}
+
+
+def _keypad(transaction: WidgetTransaction) -> dict[str, Any]:
+    if not transaction.keypad:
+        return {"keys": [], "typed_count": 0}
+    return {
+        "keys": keypads.keys_of(transaction.keypad),
+        "typed_count": keypads.typed_count(transaction.keypad, transaction.id),
+        "certificate": certificate_of(transaction),
+    }
+
+
+def pin(transaction: WidgetTransaction) -> dict[str, Any]:
+    subscriber = subscriber_of(transaction)
+    return {**_keypad(transaction), "has_other_certificates": bool(subscriber) and len(certificates_of(subscriber)) > 1}
+
+
+def new_pin(transaction: WidgetTransaction) -> dict[str, Any]:
+    bank = issuing_bank_of(transaction)
+    return {**_keypad(transaction), "new_pin_rules": True, "issuing_bank": bank}
+
+
+def confirm_pin(transaction: WidgetTransaction) -> dict[str, Any]:
+    return {**_keypad(transaction), "issuing_bank": issuing_bank_of(transaction)}
+
+
+def change_pin(transaction: WidgetTransaction) -> dict[str, Any]:
+    return _keypad(transaction)
+
+
+def change_new_pin(transaction: WidgetTransaction) -> dict[str, Any]:
+    return {**_keypad(transaction), "new_pin_rules": True}
+
+
+def renew_offer(transaction: WidgetTransaction) -> dict[str, Any]:
+    certificate = certificate_of(transaction)
+    assert certificate is not None
+    return {"certificate": certificate, "days_left": (certificate.not_after - utcnow()).days}
+
+
+def remote(transaction: WidgetTransaction) -> dict[str, Any]:
+    if transaction.paired_at is not None or not transaction.qr_secret:
+        return {}
+    url = rotating_qr.qr_url(transaction)
+    return {"qr_url": url, "qr": qr_svg_inline(url, "휴대폰 인증용 QR 코드")}
+
+
+def manage(transaction: WidgetTransaction) -> dict[str, Any]:
+    subscriber = subscriber_of(transaction)
+    assert subscriber is not None
+    return {
+        "certificates": [(c, state_of(c)) for c in certificates_of(subscriber)],
+        "devices": active_devices(subscriber.id),
+        "history": history(subscriber.id),
+    }
+
+
+def cert_detail(transaction: WidgetTransaction) -> dict[str, Any]:
+    certificate = certificate_of(transaction)
+    assert certificate is not None
+    return {"certificate": certificate, "details": certificate_details(certificate)}
+
+
+def certificate_details(certificate: Certificate) -> dict[str, str]:
+    """인증서 상세: what a careful user or a bank's help desk asks for."""
+    parsed = x509_of(certificate)
+    policies = ", ".join(
+        info.policy_identifier.dotted_string
+        for info in parsed.extensions.get_extension_for_class(x509.CertificatePolicies).value
+    )
+    return {
+        "발급 은행": certificate.bank.name,
+        "주체(Subject)": parsed.subject.rfc4514_string(),
+        "발급자": parsed.issuer.rfc4514_string(),
+        "일련번호": certificate.serial,
+        "인증서 정책": policies,
+        "유효기간": f"{certificate.not_before:%Y.%m.%d} ~ {certificate.not_after:%Y.%m.%d}",
+        "SHA-256 지문": parsed.fingerprint(hashes.SHA256()).hex(":").upper(),
+    }
+
+
+def issued(transaction: WidgetTransaction) -> dict[str, Any]:
+    certificate = certificate_of(transaction)
+    assert certificate is not None
+    return {"certificate": certificate, "bank": get_bank(certificate.bank_code), "auto_connect_form": AutoConnectForm()}
+
+
+def _handoff(transaction: WidgetTransaction) -> str | None:
+    """The result this response hands to the RP page (``transactions.hand_over``), as JSON."""
+    return json.dumps(transaction.handoff, ensure_ascii=False) if transaction.handoff else None
+
+
+def done(transaction: WidgetTransaction) -> dict[str, Any]:
+    return {"handoff": _handoff(transaction)}
+
+
+def closed(transaction: WidgetTransaction) -> dict[str, Any]:
+    code = (transaction.result or {}).get("code", "")
+    certificate = certificate_of(transaction)
+    context: dict[str, Any] = {"handoff": _handoff(transaction), "result_code": code}
+    if code == "800000" and not transaction.notice:
+        context["heading"] = "취소되었습니다"
+    if certificate is not None and certificate.pin_failures >= rules.current().pin_max_failures:
+        context["reissue_bank"] = certificate.bank
+    return context

@@ -1,0 +1,122 @@
+"""The widget's one blueprint and how it answers: a transaction's current step, rendered from
+the step table as the step's partial (htmx) or the full widget page (plain request), and
+every ``ServiceError`` shown in place on that step.
+
+The views of the sub-flows (``routes``, ``manage_routes``, ``remote_routes``,
+``issue_routes``, ``sdk_routes``) register on ``bp``; each parses its form, calls one
+service function and answers with ``step_response``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request, url_for
+from flask.typing import ResponseReturnValue
+
+from app.browser import known_browser_id
+from app.cloud.devices import COOKIE_NAME, cookie_max_age
+from app.contract import SIGN_TYPES
+from app.errors import ServiceError
+from app.extensions import db
+from app.forms import InvalidForm
+from app.models import WidgetTransaction
+from app.rendering import attach_error, into_main, render_page
+from app.security_headers import allow_framing_by
+from app.step_machine import IllegalMove
+from app.widget import transactions
+from app.widget.lookups import rp_of
+from app.widget.steps import spec
+
+bp = Blueprint("widget", __name__, url_prefix="/widget")
+
+
+def current_transaction(transaction_id: str) -> WidgetTransaction:
+    """The transaction in the URL, if it is this browser's."""
+    return transactions.load(transaction_id, known_browser_id())
+
+
+def allow_framing(transaction: WidgetTransaction) -> None:
+    """Only the RP that asked may frame the widget's pages of this transaction."""
+    client = rp_of(transaction)
+    allow_framing_by(client.origins if client else [])
+
+
+def render_step(transaction: WidgetTransaction, *, status: int = 200, **extra: Any) -> Response:
+    """The transaction's current step, as its partial or as the full widget page."""
+    allow_framing(transaction)
+    step = spec(transaction)
+    context: dict[str, Any] = {
+        "tx": transaction,
+        "heading": step.heading,
+        "subtitle": step.subtitle,
+        "rp": rp_of(transaction),
+        "sign_type_label": SIGN_TYPES.get(transaction.sign_type or "", ""),
+        "cancel_url": url_for("widget.cancel", transaction_id=transaction.id) if transaction.status == "open" else None,
+    }
+    if step.form is not None:
+        context["form"] = step.form(formdata=None)
+    context.update(step.context(transaction))
+    context.update(extra)
+    return render_page(step.partial, layout="widget", status=status, **context)
+
+
+def step_response(transaction: WidgetTransaction, *, status: int = 200, **extra: Any) -> Response:
+    """A step reached by a post: it replaces the whole step container."""
+    return into_main(render_step(transaction, status=status, **extra))
+
+
+def set_device_cookie(response: Response, token: str) -> None:
+    response.set_cookie(
+        COOKIE_NAME, token, max_age=cookie_max_age(), secure=True, httponly=True, samesite="None", partitioned=True
+    )
+
+
+def clear_device_cookie(response: Response) -> None:
+    response.delete_cookie(COOKIE_NAME, secure=True, httponly=True, samesite="None", partitioned=True)
+
+
+def device_token() -> str | None:
+    return request.cookies.get(COOKIE_NAME)
+
+
+def _error_context(transaction: WidgetTransaction, error: ServiceError) -> dict[str, Any]:
+    """Where the message goes on the current step: its form field, the keypad, or the step's notice."""
+    step = spec(transaction)
+    if isinstance(error, InvalidForm):
+        if step.form is not None and isinstance(error.form, step.form):
+            return {"form": error.form}
+        if step.form is not None:
+            return {"flow_error": IllegalMove.message}  # another step's form: an old tab
+        return {"flow_error": error.first_message()}
+    if step.keypad is not None and error.field == "pin":
+        return {"pin_error": error.message}
+    if step.form is not None and error.field and request.method == "POST":
+        form = step.form()
+        if error.field in form:
+            attach_error(form, error.field, error.message)
+            return {"form": form}
+    return {"flow_error": error.message}
+
+
+@bp.errorhandler(ServiceError)
+def show_error(error: ServiceError) -> ResponseReturnValue:
+    """Any refusal: the current step with the message in place, or a page of its own when the
+    transaction itself is missing or someone else's. Nothing half-written stays."""
+    db.session.rollback()
+    transaction = None
+    transaction_id = (request.view_args or {}).get("transaction_id")
+    if transaction_id and not isinstance(error, transactions.TransactionMissing | transactions.TransactionForeign):
+        try:
+            transaction = current_transaction(transaction_id)
+        except ServiceError:
+            transaction = None
+    if transaction is None:
+        response = render_page(
+            "partials/widget/problem.html", layout="widget", status=error.status, message=error.message
+        )
+    else:
+        response = render_step(transaction, status=error.status, **_error_context(transaction, error))
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return into_main(response)

@@ -1,0 +1,74 @@
+"""A press on the secure keypad, and what a complete six-digit entry does on each keypad step.
+
+Each sub-flow registers the handler of its keypad steps with ``@on_entry(Step.X)`` (signing:
+``pin``; issuance: ``new_pin``, ``confirm_pin``; 인증서 관리: ``change_*``, ``delete_confirm``).
+A press touches only the keypad, the transaction and, on the sixth digit, that handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.cloud.certificates import WrongPin
+from app.errors import ServiceError
+from app.extensions import db
+from app.models import WidgetTransaction
+from app.rules import PIN_LENGTH
+from app.widget import keypad as keypads
+from app.widget.steps import KeypadUse, Step, keypad_steps, spec
+from app.widget.transactions import require
+
+
+@dataclass(frozen=True)
+class KeyOutcome:
+    """What a press led to: still typing, or a finished entry (with an error to show, if any)."""
+
+    finished_entry: bool
+    error: str | None = None
+
+
+EntryHandler = Callable[[WidgetTransaction, str], KeyOutcome]
+_HANDLERS: dict[Step, EntryHandler] = {}
+
+
+def on_entry(step: Step) -> Callable[[EntryHandler], EntryHandler]:
+    """Register what a complete entry does on ``step``."""
+
+    def register(handler: EntryHandler) -> EntryHandler:
+        _HANDLERS[step] = handler
+        return handler
+
+    return register
+
+
+def handled_steps() -> set[Step]:
+    return set(_HANDLERS)
+
+
+def press_key(transaction: WidgetTransaction, key: str) -> KeyOutcome:
+    """One key (an opaque digit token, ``erase`` or ``clear``); the sixth digit submits the entry."""
+    require(transaction, *keypad_steps())
+    if transaction.keypad is None:
+        raise ServiceError("키패드가 바뀌었습니다. 다시 입력해주세요.", field="pin")
+    transaction.keypad = keypads.press(transaction.keypad, key, transaction.id)
+    pin = keypads.typed(transaction.keypad, transaction.id)
+    if len(pin) < PIN_LENGTH:
+        db.session.commit()
+        return KeyOutcome(finished_entry=False)
+    outcome = _HANDLERS[Step(transaction.step)](transaction, pin)
+    db.session.commit()
+    return outcome
+
+
+def fresh_keypad(transaction: WidgetTransaction, use: KeypadUse | None = None) -> None:
+    """A newly shuffled keypad for the next entry on the current (or a just reached) step."""
+    keypad_use = use or spec(transaction).keypad
+    assert keypad_use is not None
+    transaction.keypad = keypads.new_keypad(keypad_use, transaction.id)
+
+
+def retry_after_wrong_pin(transaction: WidgetTransaction, wrong: WrongPin) -> KeyOutcome:
+    """비밀번호 n/5회 오류 on a freshly shuffled keypad (the caller handles a lock)."""
+    fresh_keypad(transaction)
+    return KeyOutcome(finished_entry=True, error=f"비밀번호 {wrong.failures}/{wrong.limit}회 오류")

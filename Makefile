@@ -12,7 +12,8 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help prepare run serve test test-sqlite test-pg test-hsm test-unit test-e2e setup lint clean
+.PHONY: help prepare run serve test test-sqlite test-pg test-hsm test-unit test-e2e sqlite-suite pg-suite hsm-suite \
+	setup system-packages lint clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
@@ -44,20 +45,16 @@ static/vendor/htmx.min.js: node_modules/.installed
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-# Debian's Chromium drives the e2e tests; Playwright never downloads a browser here.
-/usr/bin/chromium:
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+# Debian packages the tests need: Chromium drives the e2e tests (Playwright never downloads a
+# browser here), PostgreSQL is the production database and SoftHSM2 is a PKCS#11 token in
+# software. One apt-get run installs whatever is missing, so that two never compete for the lock.
+SYSTEM_PACKAGES := /usr/bin/chromium=chromium /usr/lib/postgresql=postgresql /usr/bin/softhsm2-util=softhsm2
 
-# PostgreSQL (the production database) for make test-pg.
-/usr/lib/postgresql:
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql
-
-# SoftHSM2, a PKCS#11 token in software, for the tests of keys kept in an HSM.
-/usr/bin/softhsm2-util:
-	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq softhsm2
+system-packages:
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  [ -e "$${pair%%=*}" ] || missing="$$missing $${pair##*=}"; done; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
 setup: $(VENV)/.runtime static/vendor/htmx.min.js
 
@@ -79,11 +76,23 @@ serve: prepare
 	$(DEMO_ENV) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # pytest exits 5 when it collected no test; make treats that as the failure it is.
-test: test-sqlite test-pg test-hsm
+# The SQLite, PostgreSQL and SoftHSM2 suites run side by side, two at a time: the e2e tests mostly
+# wait on the browser, so they share the two cores well (each has its own database, server ports,
+# browser and token).
+test: setup $(VENV)/.dev system-packages
+	$(MAKE) --no-print-directory -j2 --output-sync=target sqlite-suite pg-suite hsm-suite
 
-test-sqlite: setup $(VENV)/.dev /usr/bin/chromium /usr/bin/softhsm2-util test-unit test-e2e
+test-sqlite: setup $(VENV)/.dev system-packages sqlite-suite
 
-test-pg: setup $(VENV)/.dev /usr/bin/chromium /usr/lib/postgresql /usr/bin/softhsm2-util
+test-pg: setup $(VENV)/.dev system-packages pg-suite
+
+test-hsm: setup $(VENV)/.dev system-packages hsm-suite
+
+sqlite-suite:
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest e2e
+
+pg-suite:
 	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest tests
 	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest e2e --deselect e2e/test_hsm.py
 
@@ -92,13 +101,13 @@ test-pg: setup $(VENV)/.dev /usr/bin/chromium /usr/lib/postgresql /usr/bin/softh
 HSM_TESTS := tests/test_keystore.py tests/test_ca.py tests/test_crl.py tests/test_ocsp.py tests/test_pki_interop.py \
 	tests/test_vid.py tests/test_stolen_database.py tests/test_hsm.py tests/test_certificate_profile.py
 
-test-hsm: setup $(VENV)/.dev /usr/bin/softhsm2-util
+hsm-suite:
 	$(BIN)/python -m tests.softhsm -- $(BIN)/python -m pytest $(HSM_TESTS)
 
-test-unit: setup $(VENV)/.dev /usr/bin/softhsm2-util
+test-unit: setup $(VENV)/.dev system-packages
 	$(BIN)/python -m pytest tests
 
-test-e2e: setup $(VENV)/.dev /usr/bin/chromium /usr/bin/softhsm2-util
+test-e2e: setup $(VENV)/.dev system-packages
 	$(BIN)/python -m pytest e2e
 
 lint: $(VENV)/.dev

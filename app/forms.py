@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
-from wtforms import Field
-from wtforms.validators import ValidationError
+from wtforms import Field, StringField
+from wtforms.validators import DataRequired, Regexp, ValidationError
 
 from app.errors import ServiceError
 from app.personal_info import InvalidField
@@ -32,6 +32,19 @@ class ParsedForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parsed: dict[str, Any] = {}
+
+
+class CodeForm(FlaskForm):
+    """A 6-digit 인증번호 sent by SMS or read out by an ARS call (the widget's 휴대폰 점유인증 and a
+    bank's 추가인증 alike)."""
+
+    code = StringField(
+        "인증번호",
+        validators=[
+            DataRequired("인증번호 6자리를 입력해주세요."),
+            Regexp(r"^[0-9]{6}$", message="인증번호는 숫자 6자리입니다."),
+        ],
+    )
 
 
 class InvalidForm(ServiceError):

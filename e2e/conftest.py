@@ -8,6 +8,7 @@ Traces and screenshots of failed tests are kept under ``e2e-artifacts/`` (git-ig
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import socket
 import threading
@@ -122,7 +123,8 @@ def _open_context(
     failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
     if failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        database = "pg" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
+        stem = database + "-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
         for index, page in enumerate(context.pages):
             # A page that is already closed must not hide the real failure.
             with contextlib.suppress(Exception):
@@ -135,7 +137,8 @@ def _open_context(
 
 @pytest.fixture(params=FAMILIES)
 def family(request: pytest.FixtureRequest) -> str:
-    """Run the test once on a desktop browser and once on a phone."""
+    """Run the test once on a desktop browser and once on a phone: only for what differs
+    between the two UI families (a behaviour that does not is tested once)."""
     return request.param
 
 
@@ -165,3 +168,15 @@ def mobile_context(
 ) -> Iterator[BrowserContext]:
     """A phone, for tests that need one alongside a desktop browser."""
     yield from _open_context(request, browser, playwright, "mobile")
+
+
+@pytest.fixture
+def desktop_page(desktop_context: BrowserContext) -> Page:
+    """A page of a desktop browser, for a behaviour tested once."""
+    return desktop_context.new_page()
+
+
+@pytest.fixture
+def phone_page(mobile_context: BrowserContext) -> Page:
+    """A page of a phone, for a behaviour tested once."""
+    return mobile_context.new_page()

@@ -60,12 +60,17 @@ def choose_certificate(frame: FrameLocator, bank_name: str) -> None:
     frame.get_by_role("listitem").filter(has_text=bank_name).get_by_role("button", name="선택").click()
 
 
-def type_pin(frame: FrameLocator, pin: str) -> None:
-    """Six presses on the shuffled keypad, found by each key's accessible name."""
-    expect(frame.get_by_role("heading", name=re.compile("비밀번호"))).to_be_visible()
-    keypad = frame.get_by_role("form", name=re.compile("보안 키패드"))
+def type_pin(where: Page | FrameLocator, pin: str) -> None:
+    """Six presses on the shuffled keypad (in the widget's frame or on a page), found by each
+    key's accessible name; returns once the entry is done and this keypad has been replaced."""
+    expect(where.get_by_role("heading", name=re.compile("비밀번호"))).to_be_visible()
+    keypad = where.get_by_role("form", name=re.compile("보안 키패드"))
+    first_token = keypad.locator('button[name="key"]').first.get_attribute("value")
     for digit in pin:
         keypad.get_by_role("button", name=digit, exact=True).click()
+    # A finished entry replaces the keypad (a reshuffled one after an error, or the next step):
+    # the next entry must not start on keys that no longer exist.
+    expect(where.locator(f'button[name="key"][value="{first_token}"]')).to_have_count(0)
 
 
 def full_login(
@@ -155,14 +160,7 @@ def widget_stage_two(page: Page, service_url: str, customer: dict, pin: str) -> 
     expect(page.get_by_role("heading", name="휴대폰 점유인증")).to_be_visible()
     page.get_by_label("인증번호").fill(latest_code(page, service_url, customer["phone"]))
     page.get_by_role("button", name="확인").click()
-    type_pin_on(page, pin)
+    type_pin(page, pin)
     expect(page.get_by_role("heading", name="비밀번호 확인")).to_be_visible()
-    type_pin_on(page, pin)
+    type_pin(page, pin)
 
-
-def type_pin_on(page, pin: str) -> None:
-    """The secure keypad on a page or in a frame."""
-    expect(page.get_by_role("heading", name=re.compile("비밀번호"))).to_be_visible()
-    keypad = page.get_by_role("form", name=re.compile("보안 키패드"))
-    for digit in pin:
-        keypad.get_by_role("button", name=digit, exact=True).click()

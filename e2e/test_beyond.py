@@ -82,9 +82,10 @@ def test_a_stale_qr_code_and_a_used_one_are_refused(desktop_context, mobile_cont
     expect(pc.get_by_role("status")).to_contain_text("800000")
 
 
-def test_pin_change_then_login_with_the_new_pin(page: Page, live_server, in_app, family):
+def test_pin_change_then_login_with_the_new_pin(desktop_page: Page, live_server, in_app):
+    page = desktop_page
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
-    frame = start_login(page, live_server.rp_url, family)
+    frame = start_login(page, live_server.rp_url, "desktop")
     enter_identity(frame, NAME, PHONE, BIRTH)
     enter_sms_code(frame, page, live_server.url, PHONE)
     allow_cloud_access(frame, auto_connect=False)
@@ -105,10 +106,11 @@ def test_pin_change_then_login_with_the_new_pin(page: Page, live_server, in_app,
     expect(page.get_by_role("heading", name="로그인 성공")).to_be_visible()
 
 
-def test_disconnecting_this_browser_brings_back_the_five_steps(page: Page, live_server, in_app, family):
+def test_disconnecting_this_browser_brings_back_the_five_steps(phone_page: Page, live_server, in_app):
+    page = phone_page
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
-    full_login(page, live_server, family, auto_connect=True)
-    frame = start_login(page, live_server.rp_url, family)
+    full_login(page, live_server, "mobile", auto_connect=True)
+    frame = start_login(page, live_server.rp_url, "mobile")
     expect(frame.get_by_role("heading", name="인증서 선택")).to_be_visible()
     frame.get_by_role("button", name="인증서 관리").click()
     devices = frame.get_by_role("region", name="자동연결 기기")
@@ -118,18 +120,19 @@ def test_disconnecting_this_browser_brings_back_the_five_steps(page: Page, live_
     expect(frame.get_by_role("region", name="자동연결 기기")).to_contain_text("자동연결된 기기가 없습니다")
     frame.get_by_role("button", name="취소").click()
 
-    frame = start_login(page, live_server.rp_url, family)
+    frame = start_login(page, live_server.rp_url, "mobile")
     expect(frame.get_by_role("heading", name="가입정보 입력")).to_be_visible()
 
 
 def test_renewal_is_offered_in_the_last_90_days_and_the_rp_gets_the_new_certificate(
-    page: Page, live_server, in_app, family
+    desktop_page: Page, live_server, in_app
 ):
+    page = desktop_page
     issued_long_ago = utcnow() - timedelta(days=3 * 365 - 30)
     _subscriber, old = subscriber_with_certificate(
         name=NAME, phone=PHONE, birth=BIRTH, bank_code="004", now=issued_long_ago
     )
-    frame = start_login(page, live_server.rp_url, family)
+    frame = start_login(page, live_server.rp_url, "desktop")
     enter_identity(frame, NAME, PHONE, BIRTH)
     enter_sms_code(frame, page, live_server.url, PHONE)
     allow_cloud_access(frame, auto_connect=False)
@@ -146,27 +149,13 @@ def test_renewal_is_offered_in_the_last_90_days_and_the_rp_gets_the_new_certific
     assert find_by_serial(new_serial).not_after > utcnow() + timedelta(days=3 * 365 - 2)
 
 
-def test_the_history_lists_recent_events(page: Page, live_server, in_app, family):
-    subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
-    full_login(page, live_server, family)
-    page.goto(f"{live_server.url}/widget/manage")
-    if family == "mobile":
-        page.get_by_role("button", name="화면을 터치해주세요").click()
-    enter_identity(page, NAME, PHONE, BIRTH)
-    enter_sms_code(page, page, live_server.url, PHONE)
-    history = page.get_by_role("region", name="최근 이용 내역")
-    expect(history).to_contain_text("로그인·전자서명")
-    expect(history).to_contain_text("데모 이용기관 · 로그인")
-    expect(history).to_contain_text("인증서 발급")
-
-
-def test_the_rp_opens_certificate_management_with_the_sdk(page: Page, live_server, in_app, family):
+def test_the_rp_opens_certificate_management_with_the_sdk(phone_page: Page, live_server, in_app):
+    page = phone_page
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
     page.goto(f"{live_server.rp_url}/rp/demo/")
     page.get_by_role("button", name="인증서 관리").click()
     frame = widget(page)
-    if family == "mobile":
-        frame.get_by_role("button", name="화면을 터치해주세요").click()
+    frame.get_by_role("button", name="화면을 터치해주세요").click()
     enter_identity(frame, NAME, PHONE, BIRTH)
     enter_sms_code(frame, page, live_server.url, PHONE)
     certificates = frame.get_by_role("region", name="내 인증서")

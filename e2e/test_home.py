@@ -15,7 +15,8 @@ def test_home_page_uses_the_family_of_the_device(page: Page, live_server, family
     expect(page.get_by_role("link", name="KB국민은행")).to_be_visible()
 
 
-def test_bank_search_swaps_only_its_section(page: Page, live_server):
+def test_bank_search_swaps_only_its_section(desktop_page: Page, live_server):
+    page = desktop_page
     page.goto(live_server.url + "/")
     page.evaluate("window.__notReloaded = true")
     page.get_by_label("은행 이름").fill("신한")
@@ -27,7 +28,8 @@ def test_bank_search_swaps_only_its_section(page: Page, live_server):
     assert page.evaluate("window.__notReloaded") is True
 
 
-def test_bank_search_shows_the_korean_error_on_the_field(page: Page, live_server):
+def test_bank_search_shows_the_korean_error_on_the_field(phone_page: Page, live_server):
+    page = phone_page
     page.goto(live_server.url + "/")
     page.evaluate("window.__notReloaded = true")
     page.get_by_role("button", name="은행 찾기").click()

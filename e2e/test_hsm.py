@@ -1,7 +1,7 @@
 """One login against a live server whose KEK and CA keys are in a PKCS#11 token (SoftHSM2).
 
 This module serves its own app (its own SQLite file and token) instead of the shared live
-server; the fixtures below override ``live_server`` and ``family`` for its tests only.
+server: the ``live_server`` fixture below overrides the shared one for its test only.
 """
 
 from __future__ import annotations
@@ -42,15 +42,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join(timeout=5)
 
 
-@pytest.fixture(params=["desktop"])
-def family(request: pytest.FixtureRequest) -> str:
-    """One login is the point here; the widget's families are covered by the other e2e tests."""
-    return request.param
-
-
-def test_a_login_with_the_keys_in_the_token(page: Page, live_server, in_app, family):
+def test_a_login_with_the_keys_in_the_token(desktop_page: Page, live_server, in_app):
     subscriber_with_certificate(name="홍길동", phone="01012345678", birth="19900101", bank_code="004")
     folder = pki_dir(in_app.instance_path)
     assert not list(folder.glob("*.key")) and (folder / "ca.p11.json").exists()
-    full_login(page, live_server, family, auto_connect=False)
-    expect(page.get_by_test_id("signer-name")).to_have_text("홍길동")
+    full_login(desktop_page, live_server, "desktop", auto_connect=False)
+    expect(desktop_page.get_by_test_id("signer-name")).to_have_text("홍길동")

@@ -12,7 +12,7 @@ from app.bankdemo.customers import find_customer
 from app.cloud.certificates import WrongPin, certificates_of, state_of, unlock_private_key
 from app.extensions import db
 from app.models import Certificate, Subscriber
-from e2e.flows import bank_stage_one, card_digits, fill_customer, latest_code, otp_now, type_pin_on, widget_stage_two
+from e2e.flows import bank_stage_one, card_digits, fill_customer, latest_code, otp_now, type_pin, widget_stage_two
 from tests.support import subscriber_with_certificate
 
 PARK = {"name": "박도윤", "birth": "19791123", "phone": "01010010003"}
@@ -47,7 +47,7 @@ def answer_card(in_app, bank_code, ib_id):
     return answer
 
 
-def test_issuance_with_otp_then_with_a_security_card_at_a_second_bank(page: Page, live_server, in_app):
+def test_issuance_with_otp_then_with_a_security_card_at_a_second_bank(page: Page, live_server, in_app, family):
     bank_stage_one(page, live_server.url, "004", AT_KB, medium_answer=answer_otp(in_app, "004", "demo004a"))
     widget_stage_two(page, live_server.url, AT_KB, PIN)
     expect(page.get_by_role("heading", name="발급 완료")).to_be_visible()
@@ -62,7 +62,8 @@ def test_issuance_with_otp_then_with_a_security_card_at_a_second_bank(page: Page
     assert {c.bank_code for c in certificates_of_park()} == {"004", "088"}
 
 
-def test_reissue_unlocks_a_locked_certificate(page: Page, live_server, in_app):
+def test_reissue_unlocks_a_locked_certificate(phone_page: Page, live_server, in_app):
+    page = phone_page
     _subscriber, old = subscriber_with_certificate(
         name=PARK["name"], phone=PARK["phone"], birth=PARK["birth"], bank_code="004"
     )
@@ -81,7 +82,8 @@ def test_reissue_unlocks_a_locked_certificate(page: Page, live_server, in_app):
     assert state_of(new).usable and unlock_private_key(new, PIN)
 
 
-def test_stage_one_refuses_wrong_input_in_korean(page: Page, live_server, in_app):
+def test_stage_one_refuses_wrong_input_in_korean(desktop_page: Page, live_server, in_app):
+    page = desktop_page
     page.goto(f"{live_server.url}/bank/004/")
     page.get_by_role("button", name="금융인증서 발급/재발급 시작").click()
     page.get_by_role("button", name="다음").click()  # no consent ticked
@@ -115,7 +117,8 @@ def test_stage_one_refuses_wrong_input_in_korean(page: Page, live_server, in_app
     expect(page.get_by_role("alert")).to_contain_text("OTP 번호가 일치하지 않습니다. (오류 2/5회)")
 
 
-def test_stage_two_refuses_wrong_input_in_korean(page: Page, live_server, in_app):
+def test_stage_two_refuses_wrong_input_in_korean(phone_page: Page, live_server, in_app):
+    page = phone_page
     bank_stage_one(page, live_server.url, "004", AT_KB, medium_answer=answer_otp(in_app, "004", "demo004a"))
     page.get_by_role("button", name="금융인증서 발급/저장 계속").click()
     page.get_by_label("이름").fill("김다른")
@@ -130,19 +133,20 @@ def test_stage_two_refuses_wrong_input_in_korean(page: Page, live_server, in_app
     expect(page.get_by_role("alert")).to_contain_text("인증번호는 숫자 6자리입니다.")
     page.get_by_label("인증번호").fill(latest_code(page, live_server.url, PARK["phone"]))
     page.get_by_role("button", name="확인").click()
-    type_pin_on(page, "111111")
+    type_pin(page, "111111")
     expect(page.get_by_role("alert")).to_contain_text("같은 숫자만 반복된 비밀번호")
-    type_pin_on(page, "791123")
+    type_pin(page, "791123")
     expect(page.get_by_role("alert")).to_contain_text("생년월일이 포함된 비밀번호")
-    type_pin_on(page, PIN)
-    type_pin_on(page, "482917")
+    type_pin(page, PIN)
+    type_pin(page, "482917")
     expect(page.get_by_role("alert")).to_contain_text("두 번 입력한 비밀번호가 일치하지 않습니다")
-    type_pin_on(page, PIN)
-    type_pin_on(page, PIN)
+    type_pin(page, PIN)
+    type_pin(page, PIN)
     expect(page.get_by_role("heading", name="발급 완료")).to_be_visible()
 
 
-def test_mobile_otp_enrolled_by_qr_code_is_accepted(page: Page, live_server, in_app):
+def test_mobile_otp_enrolled_by_qr_code_is_accepted(desktop_page: Page, live_server, in_app):
+    page = desktop_page
     page.goto(f"{live_server.url}/bank/004/otp")
     page.get_by_label("인터넷뱅킹 ID").fill("demo004a")
     page.get_by_label("계좌 비밀번호").fill("1357")

@@ -35,24 +35,26 @@ def test_first_login_takes_five_steps(page: Page, live_server, in_app, family):
     expect(page.get_by_test_id("signer-name")).to_have_text(NAME)
 
 
-def test_login_with_auto_connect_takes_three_steps_and_no_sms(page: Page, live_server, in_app, family):
+def test_login_with_auto_connect_takes_three_steps_and_no_sms(phone_page: Page, live_server, in_app):
+    page = phone_page
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
-    full_login(page, live_server, family, auto_connect=True)
+    full_login(page, live_server, "mobile", auto_connect=True)
     sent = sms_count()
 
-    frame = start_login(page, live_server.rp_url, family)  # 1. 금융인증 로그인 선택
+    frame = start_login(page, live_server.rp_url, "mobile")  # 1. 금융인증 로그인 선택
     choose_certificate(frame, "KB국민은행")  # 2. 인증서 선택 (no 가입정보, no SMS)
     type_pin(frame, DEFAULT_PIN)  # 3. 비밀번호 입력
     expect(page.get_by_role("heading", name="로그인 성공")).to_be_visible()
     assert sms_count() == sent
 
 
-def test_a_favourite_opens_straight_on_the_pin(page: Page, live_server, in_app, family):
+def test_a_favourite_opens_straight_on_the_pin(desktop_page: Page, live_server, in_app):
+    page = desktop_page
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="088")
-    full_login(page, live_server, family, auto_connect=True, bank="신한은행")
+    full_login(page, live_server, "desktop", auto_connect=True, bank="신한은행")
 
-    frame = start_login(page, live_server.rp_url, family)
+    frame = start_login(page, live_server.rp_url, "desktop")
     shinhan = frame.get_by_role("listitem").filter(has_text="신한은행")
     shinhan.get_by_role("button", name="즐겨찾기").click()
     expect(
@@ -62,7 +64,7 @@ def test_a_favourite_opens_straight_on_the_pin(page: Page, live_server, in_app, 
     type_pin(frame, DEFAULT_PIN)
     expect(page.get_by_role("heading", name="로그인 성공")).to_be_visible()
 
-    frame = start_login(page, live_server.rp_url, family)
+    frame = start_login(page, live_server.rp_url, "desktop")
     expect(frame.get_by_role("heading", name="비밀번호 입력")).to_be_visible()
     expect(frame.get_by_text("신한은행 · 홍길동")).to_be_visible()
     frame.get_by_role("button", name="다른 인증서 선택").click()
@@ -71,7 +73,8 @@ def test_a_favourite_opens_straight_on_the_pin(page: Page, live_server, in_app, 
     expect(page.get_by_text(re.compile("KB국민은행"))).to_be_visible()
 
 
-def test_a_transfer_shows_the_text_before_the_pin_and_the_rp_verifies_it(page: Page, live_server, in_app, family):
+def test_a_transfer_shows_the_text_before_the_pin_and_the_rp_verifies_it(phone_page: Page, live_server, in_app):
+    page = phone_page
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
     page.goto(f"{live_server.rp_url}/rp/demo/transfer")
     page.get_by_label("받는 은행").select_option(label="신한은행")
@@ -79,8 +82,7 @@ def test_a_transfer_shows_the_text_before_the_pin_and_the_rp_verifies_it(page: P
     page.get_by_label("보낼 금액(원)").fill("150000")
     page.get_by_role("button", name="금융인증서로 이체").click()
     frame = widget(page)
-    if family == "mobile":
-        frame.get_by_role("button", name="화면을 터치해주세요").click()
+    frame.get_by_role("button", name="화면을 터치해주세요").click()
     enter_identity(frame, NAME, PHONE, BIRTH)
     enter_sms_code(frame, page, live_server.url, PHONE)
     allow_cloud_access(frame, auto_connect=False)
@@ -93,16 +95,18 @@ def test_a_transfer_shows_the_text_before_the_pin_and_the_rp_verifies_it(page: P
     expect(page.get_by_test_id("signed-text")).to_contain_text("금액: 150,000원")
 
 
-def test_cancel_returns_800000_to_the_rp(page: Page, live_server, in_app, family):
-    frame = start_login(page, live_server.rp_url, family)
+def test_cancel_returns_800000_to_the_rp(desktop_page: Page, live_server, in_app):
+    page = desktop_page
+    frame = start_login(page, live_server.rp_url, "desktop")
     frame.get_by_role("button", name="취소").click()
     expect(page.get_by_role("status")).to_contain_text("800000")
     expect(page.locator('iframe[title="금융인증서비스"]')).to_be_hidden()
 
 
-def test_five_wrong_pins_lock_the_certificate_with_a_way_to_reissue(page: Page, live_server, in_app, family):
+def test_five_wrong_pins_lock_the_certificate_with_a_way_to_reissue(desktop_page: Page, live_server, in_app):
+    page = desktop_page
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
-    frame = start_login(page, live_server.rp_url, family)
+    frame = start_login(page, live_server.rp_url, "desktop")
     enter_identity(frame, NAME, PHONE, BIRTH)
     enter_sms_code(frame, page, live_server.url, PHONE)
     allow_cloud_access(frame, auto_connect=False)
@@ -120,8 +124,9 @@ def test_five_wrong_pins_lock_the_certificate_with_a_way_to_reissue(page: Page, 
     expect(page.get_by_role("status")).to_contain_text("800005")
 
 
-def test_no_certificate_leads_to_the_issuing_banks(page: Page, live_server, in_app, family):
-    frame = start_login(page, live_server.rp_url, family)
+def test_no_certificate_leads_to_the_issuing_banks(desktop_page: Page, live_server, in_app):
+    page = desktop_page
+    frame = start_login(page, live_server.rp_url, "desktop")
     enter_identity(frame, "김없음", "010-2222-3333", "19850505")
     enter_sms_code(frame, page, live_server.url, "01022223333")
     expect(frame.get_by_role("heading", name="사용할 수 있는 금융인증서가 없습니다")).to_be_visible()
@@ -131,9 +136,8 @@ def test_no_certificate_leads_to_the_issuing_banks(page: Page, live_server, in_a
     expect(toggle).to_have_attribute("aria-expanded", "true")
     links = frame.locator("#bank-list").get_by_role("link")
     expect(links).to_have_count(22)
-    if family == "desktop":
-        frame.get_by_text("QR").first.click()
-        expect(frame.get_by_role("img", name=re.compile("발급 페이지 QR 코드")).first).to_be_visible()
+    frame.get_by_text("QR").first.click()
+    expect(frame.get_by_role("img", name=re.compile("발급 페이지 QR 코드")).first).to_be_visible()
     with page.expect_popup() as popup:
         frame.get_by_role("link", name="카카오뱅크").click()
     expect(popup.value).to_have_url(re.compile(r"/bank/090/$"))
@@ -141,8 +145,9 @@ def test_no_certificate_leads_to_the_issuing_banks(page: Page, live_server, in_a
     expect(popup.value.get_by_text("카카오뱅크").first).to_be_visible()
 
 
-def test_an_expired_transaction_says_so_and_tells_the_rp(page: Page, live_server, in_app, family):
-    frame = start_login(page, live_server.rp_url, family)
+def test_an_expired_transaction_says_so_and_tells_the_rp(phone_page: Page, live_server, in_app):
+    page = phone_page
+    frame = start_login(page, live_server.rp_url, "mobile")
     expect(frame.get_by_role("heading", name="가입정보 입력")).to_be_visible()
     for transaction in db.session.scalars(db.select(WidgetTransaction)):
         transaction.expires_at = utcnow()

@@ -8,7 +8,7 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, Strin
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from app.bankdemo.customers import card_challenges, customer_of
-from app.forms import ParsedForm, rule
+from app.forms import CodeForm, ParsedForm, rule
 from app.models import DemoBankApplication
 from app.personal_info import normalise_email, normalise_name, normalise_phone, parse_birth_date
 
@@ -67,16 +67,8 @@ class CustomerForm(ParsedForm):
     )
 
 
-class ExtraAuthForm(ParsedForm):
-    """추가인증: the 6-digit 인증번호 of the bank's SMS or ARS call."""
-
-    code = StringField(
-        "인증번호",
-        validators=[
-            DataRequired("인증번호 6자리를 입력해주세요."),
-            Regexp(r"^[0-9]{6}$", message="인증번호는 숫자 6자리입니다."),
-        ],
-    )
+# 추가인증: the 6-digit 인증번호 of the bank's SMS or ARS call.
+ExtraAuthForm = CodeForm
 
 
 class ContactForm(ParsedForm):

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
-from app.forms import ParsedForm, rule
+from app.forms import CodeForm, ParsedForm, rule
 from app.personal_info import normalise_name, normalise_phone, parse_birth_date
 
 
@@ -24,14 +24,8 @@ class IdentifyForm(ParsedForm):
     )
 
 
-class SmsCodeForm(FlaskForm):
-    code = StringField(
-        "인증번호",
-        validators=[
-            DataRequired("인증번호 6자리를 입력해주세요."),
-            Regexp(r"^[0-9]{6}$", message="인증번호는 숫자 6자리입니다."),
-        ],
-    )
+# 휴대폰 점유인증: the 6-digit 인증번호 of the SMS.
+SmsCodeForm = CodeForm
 
 
 class ConsentForm(FlaskForm):

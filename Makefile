@@ -12,8 +12,8 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help prepare run serve test test-sqlite test-pg test-unit test-e2e sqlite-suite pg-suite setup \
-	system-packages lint clean
+.PHONY: help prepare run serve test test-sqlite test-pg test-hsm test-unit test-e2e sqlite-suite pg-suite hsm-suite \
+	setup system-packages lint clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "            on SQLite, then again on a throw-away PostgreSQL server"
 	@echo "make serve  the same app under gunicorn with several worker processes (WORKERS=…)"
 	@echo "make test-sqlite / make test-pg   one database only"
+	@echo "make test-hsm   the key-store, CA, CRL/OCSP and stolen-database tests with the keys in a SoftHSM2 token"
 
 # --- installation (each step runs only when its inputs changed) ---
 
@@ -45,9 +46,9 @@ static/vendor/htmx.min.js: node_modules/.installed
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 # Debian packages the tests need: Chromium drives the e2e tests (Playwright never downloads a
-# browser here) and PostgreSQL is the production database. One apt-get run installs whatever is
-# missing, so that two never compete for the package lock.
-SYSTEM_PACKAGES := /usr/bin/chromium=chromium /usr/lib/postgresql=postgresql
+# browser here), PostgreSQL is the production database and SoftHSM2 is a PKCS#11 token in
+# software. One apt-get run installs whatever is missing, so that two never compete for the lock.
+SYSTEM_PACKAGES := /usr/bin/chromium=chromium /usr/lib/postgresql=postgresql /usr/bin/softhsm2-util=softhsm2
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
@@ -75,14 +76,17 @@ serve: prepare
 	$(DEMO_ENV) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # pytest exits 5 when it collected no test; make treats that as the failure it is.
-# The SQLite and the PostgreSQL suites run side by side: the e2e tests mostly wait on the browser,
-# so two suites share the two cores well (each has its own database, server ports and browser).
+# The SQLite, PostgreSQL and SoftHSM2 suites run side by side, two at a time: the e2e tests mostly
+# wait on the browser, so they share the two cores well (each has its own database, server ports,
+# browser and token).
 test: setup $(VENV)/.dev system-packages
-	$(MAKE) --no-print-directory -j2 --output-sync=target sqlite-suite pg-suite
+	$(MAKE) --no-print-directory -j2 --output-sync=target sqlite-suite pg-suite hsm-suite
 
 test-sqlite: setup $(VENV)/.dev system-packages sqlite-suite
 
 test-pg: setup $(VENV)/.dev system-packages pg-suite
+
+test-hsm: setup $(VENV)/.dev system-packages hsm-suite
 
 sqlite-suite:
 	$(BIN)/python -m pytest tests
@@ -90,9 +94,17 @@ sqlite-suite:
 
 pg-suite:
 	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest tests
-	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest e2e
+	$(BIN)/python -m tests.pg_server -- $(BIN)/python -m pytest e2e --deselect e2e/test_hsm.py
 
-test-unit: setup $(VENV)/.dev
+# The whole app with its KEK and CA/OCSP/CRL keys in a throw-away SoftHSM2 token (tests/softhsm.py).
+# The e2e login against an HSM-configured server (e2e/test_hsm.py) runs with the other e2e tests.
+HSM_TESTS := tests/test_keystore.py tests/test_ca.py tests/test_crl.py tests/test_ocsp.py tests/test_pki_interop.py \
+	tests/test_vid.py tests/test_stolen_database.py tests/test_hsm.py tests/test_certificate_profile.py
+
+hsm-suite:
+	$(BIN)/python -m tests.softhsm -- $(BIN)/python -m pytest $(HSM_TESTS)
+
+test-unit: setup $(VENV)/.dev system-packages
 	$(BIN)/python -m pytest tests
 
 test-e2e: setup $(VENV)/.dev system-packages

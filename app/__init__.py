@@ -62,7 +62,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.secret_key(os.environ, app.instance_path)
-    if not app.config.get("KEK"):
+    if not app.config.get("KEK") and not app.config.get("PKCS11_MODULE"):
+        # With a PKCS#11 token the KEK is inside it (app.key_source); no kek.key is made.
         app.config["KEK"] = settings.key_encryption_key(os.environ, app.instance_path)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 

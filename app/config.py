@@ -45,6 +45,11 @@ _ENV_SETTINGS: list[tuple[str, str, Any, type]] = [
     ("CRL_VALIDITY_HOURS", "FINCERT_CRL_VALIDITY_HOURS", 24, int),
     ("RATE_LIMITS_ENABLED", "FINCERT_RATE_LIMITS", True, bool),
     ("TRUSTED_PROXIES", "FINCERT_TRUSTED_PROXIES", 0, int),
+    ("PKCS11_MODULE", "FINCERT_PKCS11_MODULE", "", str),
+    ("PKCS11_TOKEN", "FINCERT_PKCS11_TOKEN", "", str),
+    ("PKCS11_PIN", "FINCERT_PKCS11_PIN", "", str),
+    ("PKCS11_KEK_LABEL", "FINCERT_PKCS11_KEK_LABEL", "fincert-kek", str),
+    ("ARL_VALIDITY_DAYS", "FINCERT_ARL_VALIDITY_DAYS", 30, int),
 ]
 
 _TRUE = {"1", "true", "yes", "on"}

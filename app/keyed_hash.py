@@ -13,20 +13,16 @@ import hashlib
 import hmac
 import os
 
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
 
+from app.key_source import derive_key, key_source
 
-def derive_key(kek: bytes, purpose: str, length: int = 32) -> bytes:
-    """A sub-key of the KEK for one purpose (HKDF-SHA256), so no two uses share a key."""
-    return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=f"fincert/{purpose}".encode()).derive(kek)
+__all__ = ["derive_key", "keyed_hash", "matches", "seal_value", "server_key", "unseal_value"]
 
 
 def server_key(purpose: str) -> bytes:
-    """A sub-key of the running app's KEK."""
-    return derive_key(current_app.config["KEK"], purpose)
+    """A sub-key of the running app's KEK (an HMAC inside the token when there is one)."""
+    return key_source().sub_key(purpose)
 
 
 def keyed_hash(purpose: str, value: str) -> str:

@@ -31,6 +31,14 @@ _NAME = {
     "examples": ["홍길동"],
 }
 
+_RRN = {
+    "type": ["string", "null"],
+    "pattern": "^[0-9]{6}-?[0-9]{7}$",
+    "description": "주민등록번호 for VID 본인확인 (optional): 13 digits with a valid check digit matching "
+    "birth_date; used to compute the certificate's VID and never stored",
+    "examples": ["900101-1234568"],
+}
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -111,6 +119,7 @@ def document() -> dict[str, Any]:
                                 "birth_date": _BIRTH,
                                 "email": {"type": ["string", "null"], "format": "email", "maxLength": 120},
                                 "kind": {"type": "string", "enum": ["issue", "reissue"]},
+                                "rrn": _RRN,
                             },
                         },
                         {"name": "홍길동", "phone": "010-1234-5678", "birth_date": "19900101", "kind": "issue"},
@@ -167,6 +176,14 @@ def document() -> dict[str, Any]:
                                 "plainText": {"type": "string", "minLength": 1, "maxLength": 4000},
                                 "signType": {"type": "string", "enum": sorted(SIGN_TYPES)},
                                 "nonce": {"type": "string", "minLength": 1, "maxLength": 128},
+                                "rrn": {
+                                    **_RRN,
+                                    "description": "with rValue: VID 본인확인 of the signer (not stored)",
+                                },
+                                "rValue": {
+                                    "type": ["string", "null"],
+                                    "description": "the SDK's rValue (base64): the certificate's VID random R",
+                                },
                             },
                         }
                     ),
@@ -182,6 +199,11 @@ def document() -> dict[str, Any]:
                                     "serial": {"type": "string"},
                                     "subject": {"type": "string"},
                                     "signing_time": {"type": "string"},
+                                    "revocation_checked_by": {"type": "string", "enum": ["ocsp", "crl", "none"]},
+                                    "identity_verified": {
+                                        "type": "boolean",
+                                        "description": "present when rrn and rValue were sent: 본인확인 result",
+                                    },
                                 },
                             },
                             "who signed",
@@ -258,6 +280,7 @@ def document() -> dict[str, Any]:
                                 "birth_date": _BIRTH,
                                 "bank_code": {"type": "string", "pattern": "^[0-9]{3}$"},
                                 "pin": {"type": "string", "pattern": "^[0-9]{6}$"},
+                                "rrn": _RRN,
                             },
                         },
                         {

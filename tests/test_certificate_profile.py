@@ -1,4 +1,4 @@
-"""End-entity certificates follow DESIGN §1 and pass pkilint, as do the CA certificates and the CRL."""
+"""End-entity certificates follow the profile of docs/pki.md and pass pkilint, as do the CA certificates and the CRL."""
 
 from __future__ import annotations
 

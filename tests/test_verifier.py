@@ -166,3 +166,115 @@ print(signer.name)
     )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode().strip() == "홍길동"
+
+
+# --- revocation by OCSP -------------------------------------------------------------------------
+
+
+def _ocsp_for(certificate_row, nonce=None) -> bytes:
+    from app.cloud.certificates import x509_of
+    from app.pki import ocsp as responder
+    from app.pki.verifier import ocsp_request
+
+    return responder.respond(ocsp_request(x509_of(certificate_row), current_ca().ca_cert, nonce))
+
+
+def test_a_good_ocsp_answer_is_used_and_kept_as_evidence(app):
+    _subscriber, certificate = subscriber_with_certificate()
+    answer = _ocsp_for(certificate)
+    signer = verify_signed_value(signed_login(certificate), trust=trust(app, crl=None, ocsp_response=answer), **LOGIN)
+    assert signer.revocation_source == "ocsp" and signer.revocation_evidence == answer
+
+
+def test_a_revoked_ocsp_answer_rejects_even_with_an_older_crl_that_does_not_list_it(app):
+    _subscriber, certificate = subscriber_with_certificate()
+    value = signed_login(certificate)
+    older_crl = current_crl()
+    revoke(certificate, "keyCompromise", by="test")
+    db.session.commit()
+    with pytest.raises(VerificationError) as error:
+        verify_signed_value(value, trust=trust(app, crl=older_crl, ocsp_response=_ocsp_for(certificate)), **LOGIN)
+    assert error.value.code == "revoked"
+
+
+def test_the_fetcher_gets_a_nonce_and_a_replayed_answer_falls_back_to_the_crl(app):
+    _subscriber, certificate = subscriber_with_certificate()
+    value = signed_login(certificate)
+    from app.pki import ocsp as responder
+
+    seen = []
+
+    def fetch(request_der: bytes) -> bytes:
+        seen.append(request_der)
+        return responder.respond(request_der)
+
+    fresh = verify_signed_value(value, trust=trust(app, ocsp_fetcher=fetch), **LOGIN)
+    assert fresh.revocation_source == "ocsp" and len(seen) == 1
+    replayed = _ocsp_for(certificate, nonce=b"an old nonce....")
+    fallback = verify_signed_value(value, trust=trust(app, ocsp_fetcher=lambda _request: replayed), **LOGIN)
+    assert fallback.revocation_source == "crl"
+    with pytest.raises(VerificationError) as error:
+        verify_signed_value(value, trust=trust(app, crl=None, ocsp_fetcher=lambda _request: replayed), **LOGIN)
+    assert error.value.code == "ocsp_unusable"
+
+
+def test_an_unreachable_responder_falls_back_to_the_crl(app):
+    _subscriber, certificate = subscriber_with_certificate()
+
+    def unreachable(_request: bytes) -> bytes:
+        raise OSError("connection refused")
+
+    signer = verify_signed_value(signed_login(certificate), trust=trust(app, ocsp_fetcher=unreachable), **LOGIN)
+    assert signer.revocation_source == "crl"
+
+
+def test_a_forged_or_stale_ocsp_answer_is_not_trusted(app):
+    from cryptography.x509 import ocsp
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from app.cloud.certificates import x509_of
+
+    _subscriber, certificate = subscriber_with_certificate()
+    value = signed_login(certificate)
+    # A responder certificate for OCSP signing that the service's CA never issued.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.now(UTC)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Forged Responder")])
+    forged_responder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(current_ca().ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    forged = (
+        ocsp.OCSPResponseBuilder()
+        .add_response(
+            cert=x509_of(certificate),
+            issuer=current_ca().ca_cert,
+            algorithm=hashes.SHA1(),
+            cert_status=ocsp.OCSPCertStatus.GOOD,
+            this_update=now,
+            next_update=now + timedelta(days=1),
+            revocation_time=None,
+            revocation_reason=None,
+        )
+        .responder_id(ocsp.OCSPResponderEncoding.HASH, forged_responder)
+        .certificates([forged_responder])
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
+    with pytest.raises(VerificationError) as error:
+        verify_signed_value(value, trust=trust(app, crl=None, ocsp_response=forged), **LOGIN)
+    assert error.value.code == "ocsp_unusable"
+    # A genuine answer, a week later: past its nextUpdate.
+    later = datetime.now(UTC) + timedelta(days=7)
+    with pytest.raises(VerificationError) as stale:
+        verify_signed_value(
+            value, trust=trust(app, crl=None, max_age=None, ocsp_response=_ocsp_for(certificate)), now=later, **LOGIN
+        )
+    assert stale.value.code == "ocsp_unusable"

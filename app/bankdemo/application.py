@@ -220,6 +220,7 @@ def verify_media(application: DemoBankApplication, *, otp: str = "", card_answer
         birth_date=customer.birth_date,
         email=contact.get("email") or None,
         kind=application.kind or "issue",
+        rrn=customer.rrn,
     )
     application.ref_num = order.ref_num
     application.auth_code_sealed = seal_value("bank-auth-code", auth_code, application.id)

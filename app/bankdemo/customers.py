@@ -18,6 +18,7 @@ from app.banks import list_banks
 from app.extensions import db
 from app.keyed_hash import keyed_hash, matches
 from app.models import Bank, DemoBankApplication, DemoBankCustomer
+from app.pki.vid import check_digit
 
 DEMO_ACCOUNT_PASSWORD = "1357"
 MAX_WRONG_ANSWERS = 5
@@ -31,6 +32,14 @@ _PEOPLE = [
     ("정하준", date(1983, 9, 9), "01010010005"),
     ("강서윤", date(1990, 5, 17), "01010010006"),
 ]
+
+
+def demo_rrn(person: int) -> str:
+    """A fictitious 주민등록번호 for demo person ``person``: their birth date, a century/sex
+    digit, a made-up serial and a valid check digit (the bank sends it with its order)."""
+    _name, born, _phone = _PEOPLE[person]
+    first_twelve = f"{born:%y%m%d}{1 if born.year < 2000 else 3}{40000 + person * 1357:05d}"
+    return first_twelve + str(check_digit(first_twelve))
 
 
 @dataclass(frozen=True)
@@ -55,13 +64,15 @@ def _customer_records(bank: Bank) -> list[dict]:
     for slot, (suffix, medium, verified) in enumerate(
         [("a", "otp", True), ("b", "card" if "card" in bank.media else "otp", True), ("c", "otp", False)]
     ):
-        name, born, phone = _PEOPLE[(index + slot) % len(_PEOPLE)]
+        person = (index + slot) % len(_PEOPLE)
+        name, born, phone = _PEOPLE[person]
         records.append(
             {
                 "ib_id": f"demo{bank.code}{suffix}",
                 "name": name,
                 "birth_date": born,
                 "phone": phone,
+                "rrn": demo_rrn(person),
                 "account_number": f"{bank.code}-{slot + 1:02d}-{100000 + index * 7 + slot:06d}",
                 "medium": medium,
                 "verified": verified,
@@ -72,12 +83,15 @@ def _customer_records(bank: Bank) -> list[dict]:
 
 def seed_demo_customers() -> int:
     """Create the demo customers that are missing (existing ones keep their media and counters)."""
-    existing = {tuple(row) for row in db.session.execute(db.select(DemoBankCustomer.bank_code, DemoBankCustomer.ib_id))}
+    existing = {(row.bank_code, row.ib_id): row for row in db.session.scalars(db.select(DemoBankCustomer))}
     password_hash = keyed_hash("demo-account-password", DEMO_ACCOUNT_PASSWORD)
     created = 0
     for bank in list_banks():
         for record in _customer_records(bank):
-            if (bank.code, record["ib_id"]) in existing:
+            known = existing.get((bank.code, record["ib_id"]))
+            if known is not None:
+                if known.rrn is None:  # seeded before the bank kept 주민등록번호
+                    known.rrn = record["rrn"]
                 continue
             db.session.add(
                 DemoBankCustomer(
@@ -86,6 +100,7 @@ def seed_demo_customers() -> int:
                     name=record["name"],
                     birth_date=record["birth_date"],
                     phone=record["phone"],
+                    rrn=record["rrn"],
                     account_number=record["account_number"],
                     account_password_hash=password_hash,
                     verified_at_branch=record["verified"],

@@ -8,8 +8,10 @@ get more than ``PIN_MAX_FAILURES`` guesses.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal, overload
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -23,11 +25,15 @@ from app.cloud import keystore
 from app.cloud.pin_rules import check_new_pin
 from app.errors import ServiceError
 from app.extensions import db
+from app.key_source import key_source
 from app.models import Bank, Certificate, Subscriber
+from app.personal_info import InvalidField
 from app.pki import cms
 from app.pki.ca import current_ca
 from app.pki.crl import publish_crl
 from app.pki.issuance import CertificateProfile, issue_end_entity, new_key_pair, serial_hex, subject_common_name
+from app.pki.verifier import vid_of, virtual_id
+from app.pki.vid import VidMaterial, new_vid, parse_rrn, random_num_of, with_random_num
 
 
 class CertificateUnavailable(ServiceError):
@@ -75,6 +81,41 @@ class WrongPin(ServiceError):
         return self.failures >= self.limit
 
 
+class VidError(ServiceError):
+    """VID 본인확인 cannot be done as asked; ``message`` is shown, on ``field``."""
+
+    message = "본인확인 정보를 확인할 수 없습니다."
+    field = "rrn"
+    code = "vid_unavailable"
+    sdk_code = contract.BAD_REQUEST
+
+
+class VidMissing(VidError):
+    """R was asked for a certificate issued without a 식별번호 (the SDK's 800001, with this reason)."""
+
+    message = "이 인증서에는 본인확인(VID) 정보가 없어 R 값을 제공할 수 없습니다."
+    field = None
+    code = "vid_missing"
+
+
+class IdentityNumberRequired(VidError):
+    message = "본인확인 정보가 담긴 인증서입니다. 갱신하려면 주민등록번호를 입력해주세요."
+    code = "rrn_required"
+
+
+class IdentityNumberMismatch(VidError):
+    message = "입력한 주민등록번호가 인증서의 본인확인 정보와 일치하지 않습니다."
+    code = "rrn_mismatch"
+
+
+@dataclass(frozen=True)
+class SignedWithR:
+    """Signatures and the certificate's VID random R (``rValue``), released only with the PIN."""
+
+    signatures: list[bytes]
+    r_value: bytes
+
+
 @dataclass(frozen=True)
 class CertificateState:
     usable: bool
@@ -92,6 +133,8 @@ def certificate_profile() -> CertificateProfile:
         service_org=config["SERVICE_ORG"],
         crl_url=config["PUBLIC_URL"].rstrip("/") + "/pki/crl",
         validity=timedelta(days=int(config["CERT_VALIDITY_DAYS"])),
+        ocsp_url=config["PUBLIC_URL"].rstrip("/") + "/pki/ocsp",
+        ca_issuers_url=config["PUBLIC_URL"].rstrip("/") + "/pki/ca.cer",
     )
 
 
@@ -144,12 +187,19 @@ def certificates_of(subscriber: Subscriber) -> list[Certificate]:
 
 
 def issue_certificate(
-    subscriber: Subscriber, bank: Bank, pin: str, *, now: datetime | None = None, check_pin: bool = True
+    subscriber: Subscriber,
+    bank: Bank,
+    pin: str,
+    *,
+    now: datetime | None = None,
+    check_pin: bool = True,
+    vid: VidMaterial | None = None,
 ) -> Certificate:
     """Make a key pair, a certificate and the sealed key; added to the current transaction.
 
     An active certificate of the same bank is revoked as superseded (재발급), which also
-    clears a PIN lock: the new certificate starts with no failures.
+    clears a PIN lock: the new certificate starts with no failures. With ``vid`` the
+    certificate carries the VID and R is sealed with the private key.
     """
     if check_pin:
         check_new_pin(pin, subscriber.birth_date)
@@ -157,7 +207,7 @@ def issue_certificate(
     superseded = [previous for previous in certificates_of(subscriber) if previous.bank_code == bank.code]
     for previous in superseded:
         revoke(previous, "superseded", by="issuance", publish=False)
-    certificate = _new_certificate(subscriber, bank, pin, now)
+    certificate = _new_certificate(subscriber, bank, pin, now, vid)
     if superseded:
         publish_crl()
     audit.record(
@@ -170,7 +220,9 @@ def issue_certificate(
     return certificate
 
 
-def _new_certificate(subscriber: Subscriber, bank: Bank, pin: str, now: datetime) -> Certificate:
+def _new_certificate(
+    subscriber: Subscriber, bank: Bank, pin: str, now: datetime, vid: VidMaterial | None = None
+) -> Certificate:
     private_key = new_key_pair()
     issued = issue_end_entity(
         current_ca(),
@@ -179,16 +231,20 @@ def _new_certificate(subscriber: Subscriber, bank: Bank, pin: str, now: datetime
         bank_name=bank.name,
         public_key=private_key.public_key(),
         now=now,
+        real_name=subscriber.name,
+        vid=vid,
     )
     serial = serial_hex(issued)
     key_der = _pkcs8(private_key)
+    if vid is not None:
+        key_der = with_random_num(key_der, vid.random_num)
     certificate = Certificate(
         subscriber_id=subscriber.id,
         bank_code=bank.code,
         serial=serial,
         subject_cn=subject_common_name_of(issued),
         cert_der=issued.public_bytes(serialization.Encoding.DER),
-        key_blob=keystore.seal(key_der, pin, current_app.config["KEK"], kdf_params(), context=serial),
+        key_blob=keystore.seal(key_der, pin, key_source(), kdf_params(), context=serial),
         not_before=issued.not_valid_before_utc.replace(tzinfo=None),
         not_after=issued.not_valid_after_utc.replace(tzinfo=None),
     )
@@ -220,7 +276,20 @@ def _refuse_if_unusable(certificate: Certificate) -> None:
 
 
 def unlock_private_key(certificate: Certificate, pin: str) -> rsa.RSAPrivateKey:
-    """Open the sealed key with the PIN, counting the attempt atomically (commits).
+    """Open the sealed key with the PIN, counting the attempt atomically (commits)."""
+    return _load_key(_open_sealed_key(certificate, pin))
+
+
+def _load_key(key_der: bytes) -> rsa.RSAPrivateKey:
+    # The key was generated here and GCM authenticated it on the way out, so the costly
+    # RSA consistency check (about 50 ms, more than the KDF) proves nothing new.
+    private_key = serialization.load_der_private_key(key_der, password=None, unsafe_skip_rsa_key_validation=True)
+    assert isinstance(private_key, rsa.RSAPrivateKey)
+    return private_key
+
+
+def _open_sealed_key(certificate: Certificate, pin: str) -> bytes:
+    """The PKCS#8 key (with R when the certificate has a VID), opened with the PIN.
 
     The attempt is reserved first: ``UPDATE … SET pin_failures = pin_failures + 1 WHERE
     pin_failures < limit``. Only a request that got a row may run the KDF; a right PIN
@@ -240,7 +309,7 @@ def unlock_private_key(certificate: Certificate, pin: str) -> rsa.RSAPrivateKey:
         _refuse_if_unusable(certificate)
         raise CertificateLocked()
     try:
-        key_der = keystore.unseal(certificate.key_blob, pin, current_app.config["KEK"], context=certificate.serial)
+        key_der = keystore.unseal(certificate.key_blob, pin, key_source(), context=certificate.serial)
     except keystore.WrongPinForKey:
         audit.record(
             "pin.failed",
@@ -260,11 +329,7 @@ def unlock_private_key(certificate: Certificate, pin: str) -> rsa.RSAPrivateKey:
     db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values(pin_failures=0))
     db.session.commit()
     db.session.refresh(certificate)
-    # The key was generated here and GCM authenticated it on the way out, so the costly
-    # RSA consistency check (about 50 ms, more than the KDF) proves nothing new.
-    private_key = serialization.load_der_private_key(key_der, password=None, unsafe_skip_rsa_key_validation=True)
-    assert isinstance(private_key, rsa.RSAPrivateKey)
-    return private_key
+    return key_der
 
 
 def sign_contents(
@@ -276,21 +341,64 @@ def sign_contents(
     return [cms.sign_detached(content, signer, private_key, chain, pss=pss) for content in contents]
 
 
+@overload
 def sign_with_pin(
-    certificate: Certificate, pin: str, contents: list[bytes], *, pss: bool = False, **audit_detail: object
-) -> list[bytes]:
-    """Unlock with the PIN and sign; the signature is audited (never the PIN)."""
-    private_key = unlock_private_key(certificate, pin)
-    signatures = sign_contents(certificate, private_key, contents, pss=pss)
+    certificate: Certificate,
+    pin: str,
+    contents: list[bytes],
+    *,
+    pss: bool = False,
+    include_r: Literal[False] = False,
+    **audit_detail: object,
+) -> list[bytes]: ...
+
+
+@overload
+def sign_with_pin(
+    certificate: Certificate,
+    pin: str,
+    contents: list[bytes],
+    *,
+    pss: bool = False,
+    include_r: Literal[True],
+    **audit_detail: object,
+) -> SignedWithR: ...
+
+
+def sign_with_pin(
+    certificate: Certificate,
+    pin: str,
+    contents: list[bytes],
+    *,
+    pss: bool = False,
+    include_r: bool = False,
+    **audit_detail: object,
+) -> list[bytes] | SignedWithR:
+    """Unlock with the PIN and sign; the signature is audited (never the PIN).
+
+    With ``include_r`` the result also carries the VID random R (the SDK's ``rValue``) for
+    the relying party's 본인확인; a certificate without a VID raises ``VidMissing`` before
+    the PIN is tried.
+    """
+    if include_r and vid_of(x509_of(certificate)) is None:
+        raise VidMissing()
+    key_der = _open_sealed_key(certificate, pin)
+    signatures = sign_contents(certificate, _load_key(key_der), contents, pss=pss)
     audit.record(
         "signature.created",
         subscriber_id=certificate.subscriber_id,
         certificate_serial=certificate.serial,
         count=len(signatures),
+        **({"r_released": True} if include_r else {}),
         **audit_detail,
     )
     db.session.commit()
-    return signatures
+    if not include_r:
+        return signatures
+    r_value = random_num_of(key_der)
+    if r_value is None:  # a VID certificate always has R with its key; refuse rather than guess
+        raise VidMissing()
+    return SignedWithR(signatures=signatures, r_value=r_value)
 
 
 def revoke(certificate: Certificate, reason: str, *, by: str, publish: bool = True) -> None:
@@ -327,13 +435,34 @@ def renewal_due(certificate: Certificate, now: datetime | None = None) -> bool:
     return state_of(certificate, now).usable and certificate.not_after - now <= window
 
 
-def renew_certificate(certificate: Certificate, pin: str) -> Certificate:
+def renew_certificate(certificate: Certificate, pin: str, rrn: str | None = None) -> Certificate:
     """갱신: a new key pair and certificate under the same PIN; the old one is revoked only
-    together with storing the new one (one database transaction, nothing half-made)."""
-    unlock_private_key(certificate, pin)
+    together with storing the new one (one database transaction, nothing half-made).
+
+    No bank takes part and the 주민등록번호 is not stored, so a certificate with a VID renews
+    only when the person types the number again (``rrn``): it must give the old VID with
+    the old R, unsealed by the PIN; the new certificate gets a new R and VID. A certificate
+    without a VID renews without one (a typed number is not verified by anyone, so unused).
+    """
+    old_vid = vid_of(x509_of(certificate))
+    idn = None
+    if old_vid is not None:
+        if not rrn:
+            raise IdentityNumberRequired()
+        try:
+            idn = parse_rrn(rrn, certificate.subscriber.birth_date)
+        except InvalidField as error:
+            raise IdentityNumberMismatch(error.message) from None
+    key_der = _open_sealed_key(certificate, pin)
+    vid = None
+    if old_vid is not None and idn is not None:
+        old_r = random_num_of(key_der)
+        if old_r is None or not hmac.compare_digest(virtual_id(idn, old_r, old_vid.hash_name), old_vid.virtual_id):
+            raise IdentityNumberMismatch()
+        vid = new_vid(idn)
     favourite = certificate.favourite
     try:
-        renewed = issue_certificate(certificate.subscriber, certificate.bank, pin, check_pin=False)
+        renewed = issue_certificate(certificate.subscriber, certificate.bank, pin, check_pin=False, vid=vid)
         renewed.favourite = favourite
         audit.record(
             "certificate.renewed",
@@ -351,11 +480,9 @@ def renew_certificate(certificate: Certificate, pin: str) -> Certificate:
 def change_pin(certificate: Certificate, current_pin: str, new_pin: str) -> None:
     """비밀번호 변경: the current PIN opens the key (attempts counted), the new one reseals it."""
     check_new_pin(new_pin, certificate.subscriber.birth_date)
-    private_key = unlock_private_key(certificate, current_pin)
-    key_der = _pkcs8(private_key)
-    certificate.key_blob = keystore.seal(
-        key_der, new_pin, current_app.config["KEK"], kdf_params(), context=certificate.serial
-    )
+    # Reseal the PKCS#8 as it was opened, so that R (an attribute of it) stays with the key.
+    key_der = _open_sealed_key(certificate, current_pin)
+    certificate.key_blob = keystore.seal(key_der, new_pin, key_source(), kdf_params(), context=certificate.serial)
     audit.record("pin.changed", subscriber_id=certificate.subscriber_id, certificate_serial=certificate.serial)
     db.session.commit()
 

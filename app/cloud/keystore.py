@@ -4,6 +4,11 @@
     wrap_key = HKDF-SHA256(pin_key, salt=KEK, info)   -- useless without the KEK
     blob     = AES-256-GCM(wrap_key, nonce, PKCS#8 DER, aad=context)
 
+HKDF's extract step with the KEK as salt is HMAC-SHA256(KEK, pin_key); that HMAC is asked of
+the key source (``app.key_source``), so with a PKCS#11 token it is computed inside the token
+and the KEK never reaches this process. The expand step runs here. Blobs made with a file KEK
+before the key source existed open exactly as before.
+
 No PIN hash is stored anywhere: a wrong PIN shows as a failed GCM tag. Without the KEK a
 copy of the database gives no way to test PIN guesses offline. ``context`` (the
 certificate's serial) is authenticated, so a blob cannot be moved to another certificate.
@@ -19,8 +24,10 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from app.key_source import KeySource, as_key_source
 
 BLOB_VERSION = 1
 
@@ -40,14 +47,15 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def _wrap_key(pin: str, kek: bytes, salt: bytes, params: KdfParams, context: str) -> bytes:
+def _wrap_key(pin: str, kek: bytes | KeySource, salt: bytes, params: KdfParams, context: str) -> bytes:
     pin_key = Scrypt(salt=salt, length=32, n=params.n, r=params.r, p=params.p).derive(pin.encode())
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=kek, info=f"fincert/key-wrap/v1/{context}".encode()).derive(
-        pin_key
+    extracted = as_key_source(kek).hmac(pin_key)  # = HKDF-Extract(salt=KEK, pin_key)
+    return HKDFExpand(algorithm=hashes.SHA256(), length=32, info=f"fincert/key-wrap/v1/{context}".encode()).derive(
+        extracted
     )
 
 
-def seal(private_key_der: bytes, pin: str, kek: bytes, params: KdfParams, context: str) -> str:
+def seal(private_key_der: bytes, pin: str, kek: bytes | KeySource, params: KdfParams, context: str) -> str:
     """Encrypt a PKCS#8 DER key; returns the self-describing JSON blob to store."""
     salt, nonce = os.urandom(16), os.urandom(12)
     ciphertext = AESGCM(_wrap_key(pin, kek, salt, params, context)).encrypt(nonce, private_key_der, context.encode())
@@ -66,7 +74,7 @@ def seal(private_key_der: bytes, pin: str, kek: bytes, params: KdfParams, contex
     )
 
 
-def unseal(blob: str, pin: str, kek: bytes, context: str) -> bytes:
+def unseal(blob: str, pin: str, kek: bytes | KeySource, context: str) -> bytes:
     """Decrypt a blob made by ``seal``; raises ``WrongPinForKey`` when the PIN is wrong."""
     record = json.loads(blob)
     if record.get("v") != BLOB_VERSION or record.get("kdf") != "scrypt":

@@ -7,7 +7,7 @@ from app.models.certificates import Certificate
 from app.models.devices import Device
 from app.models.locks import RowLock
 from app.models.notices import SentNotice
-from app.models.pki import CrlRecord
+from app.models.pki import ArlRecord, CrlRecord
 from app.models.ra import IssuanceOrder, RaApiKey
 from app.models.ratelimit import RateLimitCounter
 from app.models.rp import RpClient, RpNonce
@@ -17,6 +17,7 @@ from app.models.subscribers import Subscriber
 from app.models.widget import WidgetTransaction
 
 __all__ = [
+    "ArlRecord",
     "AuditEvent",
     "Bank",
     "Certificate",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -43,3 +43,7 @@ class IssuanceOrder(db.Model):
     expires_at: Mapped[datetime]
     redeemed_at: Mapped[datetime | None]
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # VID 본인확인 when the bank sent a 주민등록번호 (never stored): the hashed virtual ID and R,
+    # sealed under a KEK-derived key, until redemption clears them (docs/pki.md).
+    vid_virtual_id: Mapped[bytes | None] = mapped_column(LargeBinary)
+    vid_random_sealed: Mapped[str | None] = mapped_column(Text)

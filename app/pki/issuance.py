@@ -1,4 +1,5 @@
-"""End-entity certificates (docs/design.md, "Certificates"): RSA-2048, SHA-256 with RSA, 3 years, one policy OID."""
+"""End-entity certificates: RSA-2048, SHA-256 with RSA, 3 years, one policy OID, AIA (OCSP and
+the issuing CA), a CRL distribution point and, with a 식별번호, the KISA VID (docs/pki.md)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 from app.pki.ca import CertificateAuthority
+from app.pki.signing import sign_certificate
+from app.pki.vid import VidMaterial, san_extension
 
 END_ENTITY_KEY_BITS = 2048
 
@@ -24,6 +26,8 @@ class CertificateProfile:
     service_org: str
     crl_url: str
     validity: timedelta
+    ocsp_url: str = ""
+    ca_issuers_url: str = ""
 
 
 def subject_common_name(name: str, bank_code: str) -> str:
@@ -56,10 +60,13 @@ def issue_end_entity(
     bank_name: str,
     public_key: rsa.RSAPublicKey,
     now: datetime,
+    real_name: str = "",
+    vid: VidMaterial | None = None,
 ) -> x509.Certificate:
-    """Sign an end-entity certificate for ``public_key`` with the issuing CA."""
+    """Sign an end-entity certificate for ``public_key`` with the issuing CA; with ``vid``
+    its subjectAltName carries ``real_name`` and the VID."""
     start = now.replace(microsecond=0)
-    return (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject_name(common_name, bank_name, profile.service_org))
         .issuer_name(authority.ca_cert.subject)
@@ -87,7 +94,7 @@ def issue_end_entity(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority.ca_key.public_key()), critical=False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority.ca_signer.public_key()), critical=False
         )
         .add_extension(
             x509.CRLDistributionPoints(
@@ -95,8 +102,20 @@ def issue_end_entity(
             ),
             critical=False,
         )
-        .sign(authority.ca_key, hashes.SHA256())
     )
+    access = [
+        x509.AccessDescription(method, x509.UniformResourceIdentifier(url))
+        for method, url in (
+            (AuthorityInformationAccessOID.OCSP, profile.ocsp_url),
+            (AuthorityInformationAccessOID.CA_ISSUERS, profile.ca_issuers_url),
+        )
+        if url
+    ]
+    if access:
+        builder = builder.add_extension(x509.AuthorityInformationAccess(access), critical=False)
+    if vid is not None:
+        builder = builder.add_extension(san_extension(real_name, vid), critical=False)
+    return sign_certificate(builder, authority.ca_signer)
 
 
 def serial_hex(certificate: x509.Certificate) -> str:

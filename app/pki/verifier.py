@@ -1,7 +1,8 @@
 """Verifying a 금융인증서 CMS signature: a library for relying parties.
 
 It needs no Flask app and no database: give it the signature, the exact content that was
-signed, the service's root certificate, the current CRL and the policy OID. It checks the
+signed, the service's root certificate, revocation evidence (an OCSP response, a callable
+that fetches one, or the current CRL) and the policy OID. It checks the
 CMS signature and its signed attributes, the chain to the root (``cryptography``'s
 ``x509.verification``, not hand-written path building), validity at signing time,
 revocation, the policy, and freshness. The content a login or signature binds is built by
@@ -11,6 +12,12 @@ revocation, the policy, and freshness. The content a login or signature binds is
     trust = TrustConfig(root=root_cert, crl=crl, policy_oid="2.25.171032817.1.1")
     signer = verify_signed_value(signed_val, org_code="DEMO_RP", sign_type="01",
                                  nonce=nonce, plain_text="로그인", trust=trust)
+
+Revocation: an OCSP response (``ocsp_response``) or a function that posts an OCSP request to
+the responder (``ocsp_fetcher``) is tried first; when OCSP gives no usable answer the CRL is
+used. ``VerifiedSignature.revocation_evidence`` is what was used: keep it with the signature
+to verify again later *as of that moment* (``now=`` the time it was checked), instead of
+failing because a newer CRL exists. See docs/pki.md ("Validating at signing time").
 """
 
 from __future__ import annotations
@@ -18,17 +25,23 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
+import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from asn1crypto import algos as asn1_algos
 from asn1crypto import cms as asn1_cms
+from asn1crypto import core as asn1_core
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509 import verification
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509 import ocsp, verification
+from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
 CLOCK_SKEW = timedelta(minutes=5)
 _HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
@@ -49,15 +62,25 @@ class VerificationError(Exception):
         self.message = message
 
 
+# Posts a DER OCSP request to the responder (the certificate's AIA URL) and returns the DER
+# response; raises OSError or ValueError when it cannot.
+OcspFetcher = Callable[[bytes], bytes]
+
+
 @dataclass(frozen=True)
 class TrustConfig:
-    """What a relying party trusts: the service's root, its CRL and the certificate policy."""
+    """What a relying party trusts: the service's root, revocation evidence and the policy.
+
+    ``require_crl`` means: some revocation evidence (OCSP or CRL) is required.
+    """
 
     root: x509.Certificate
     policy_oid: str
     crl: x509.CertificateRevocationList | None = None
     require_crl: bool = True
     max_age: timedelta | None = timedelta(minutes=10)
+    ocsp_response: bytes | None = None
+    ocsp_fetcher: OcspFetcher | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,8 @@ class VerifiedSignature:
     subject: str
     signing_time: datetime
     certificate: x509.Certificate = field(repr=False)
+    revocation_source: str = "none"  # ocsp | crl | none
+    revocation_evidence: bytes | None = field(default=None, repr=False)  # DER OCSP response or CRL
 
 
 def signed_content(*, org_code: str, sign_type: str, nonce: str, plain_text: str) -> bytes:
@@ -115,9 +140,9 @@ def verify_cms(cms_der: bytes, content: bytes, trust: TrustConfig, *, now: datet
     _check_signature(signer_info, signer, digest_name)
     chain = _check_chain(signer, certificates, trust, signing_time)
     _check_policy_and_usage(signer, trust.policy_oid)
-    _check_revocation(signer, chain, trust, now)
+    source, evidence = _check_revocation(signer, chain, trust, now)
     _check_freshness(signing_time, trust, now)
-    return _describe(signer, signing_time)
+    return _describe(signer, signing_time, source, evidence)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -247,12 +272,19 @@ def _check_policy_and_usage(signer: x509.Certificate, policy_oid: str) -> None:
 
 def _check_revocation(
     signer: x509.Certificate, chain: list[x509.Certificate], trust: TrustConfig, now: datetime
-) -> None:
+) -> tuple[str, bytes | None]:
+    issuer = chain[1] if len(chain) > 1 else trust.root
+    if trust.ocsp_response is not None or trust.ocsp_fetcher is not None:
+        try:
+            return "ocsp", _check_ocsp(signer, issuer, trust, now)
+        except OcspUnusable as problem:
+            if trust.crl is None:
+                raise VerificationError("ocsp_unusable", problem.message) from problem
+            # No usable OCSP answer: the CRL decides.
     if trust.crl is None:
         if trust.require_crl:
             raise VerificationError("crl_missing", "인증서 폐지 목록(CRL)이 필요합니다.")
-        return
-    issuer = chain[1] if len(chain) > 1 else trust.root
+        return "none", None
     crl = trust.crl
     if crl.issuer != issuer.subject or not crl.is_signature_valid(issuer.public_key()):
         raise VerificationError("crl_invalid", "인증서 폐지 목록(CRL)의 서명이 올바르지 않습니다.")
@@ -260,6 +292,105 @@ def _check_revocation(
         raise VerificationError("crl_stale", "인증서 폐지 목록(CRL)이 만료되었습니다. 새로 받아주세요.")
     if crl.get_revoked_certificate_by_serial_number(signer.serial_number) is not None:
         raise VerificationError("revoked", "폐지된 인증서입니다.")
+    return "crl", crl.public_bytes(serialization.Encoding.DER)
+
+
+class OcspUnusable(Exception):
+    """No trustworthy OCSP answer (the CRL may still decide)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def ocsp_request(certificate: x509.Certificate, issuer: x509.Certificate, nonce: bytes | None = None) -> bytes:
+    """A DER OCSP request (SHA-1 CertID, as RFC 6960 clients send) with an optional nonce."""
+    builder = ocsp.OCSPRequestBuilder().add_certificate(certificate, issuer, hashes.SHA1())
+    if nonce is not None:
+        builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+    return builder.build().public_bytes(serialization.Encoding.DER)
+
+
+def _check_ocsp(signer: x509.Certificate, issuer: x509.Certificate, trust: TrustConfig, now: datetime) -> bytes:
+    """The OCSP response that says ``signer`` is good; raises ``VerificationError`` when it says
+    revoked or unknown, ``OcspUnusable`` when it cannot be trusted or is missing."""
+    nonce = None
+    response_der = trust.ocsp_response
+    if response_der is None:
+        assert trust.ocsp_fetcher is not None
+        nonce = os.urandom(16)
+        try:
+            response_der = trust.ocsp_fetcher(ocsp_request(signer, issuer, nonce))
+        except (OSError, ValueError) as error:
+            raise OcspUnusable("OCSP 응답을 받지 못했습니다.") from error
+    try:
+        response = ocsp.load_der_ocsp_response(response_der)
+        if response.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+            raise OcspUnusable(f"OCSP 응답 오류입니다 ({response.response_status.name}).")
+        single = _single_response(response, signer, issuer)
+        _check_ocsp_signature(response, issuer, now)
+    except (ValueError, TypeError, InvalidSignature, x509.ExtensionNotFound) as error:
+        raise OcspUnusable("OCSP 응답의 형식이나 서명이 올바르지 않습니다.") from error
+    if nonce is not None and _response_nonce(response) != nonce:
+        raise OcspUnusable("OCSP 응답의 nonce가 요청과 다릅니다.")
+    if single.this_update_utc > now + CLOCK_SKEW or single.next_update_utc is None or single.next_update_utc < now:
+        raise OcspUnusable("OCSP 응답의 유효기간이 지났습니다.")
+    if single.certificate_status == ocsp.OCSPCertStatus.REVOKED:
+        raise VerificationError("revoked", "폐지된 인증서입니다.")
+    if single.certificate_status == ocsp.OCSPCertStatus.UNKNOWN:
+        raise VerificationError("unknown_certificate", "인증기관이 발급하지 않은 인증서입니다.")
+    return response_der
+
+
+def _single_response(
+    response: ocsp.OCSPResponse, certificate: x509.Certificate, issuer: x509.Certificate
+) -> ocsp.OCSPSingleResponse:
+    key_bits = issuer.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    for single in response.responses:
+        algorithm = single.hash_algorithm.name
+        if (
+            single.serial_number == certificate.serial_number
+            and single.issuer_name_hash == hashlib.new(algorithm, issuer.subject.public_bytes()).digest()
+            and single.issuer_key_hash == hashlib.new(algorithm, key_bits).digest()
+        ):
+            return single
+    raise OcspUnusable("OCSP 응답에 이 인증서의 상태가 없습니다.")
+
+
+def _check_ocsp_signature(response: ocsp.OCSPResponse, issuer: x509.Certificate, now: datetime) -> None:
+    """Signed by the issuer itself, or by a responder certificate the issuer gave id-kp-OCSPSigning."""
+    responder = issuer if _is_responder(issuer, response) else None
+    for candidate in response.certificates:
+        if responder is None and _is_responder(candidate, response):
+            candidate.verify_directly_issued_by(issuer)
+            usage = candidate.extensions.get_extension_for_oid(ExtensionOID.EXTENDED_KEY_USAGE).value
+            if ExtendedKeyUsageOID.OCSP_SIGNING not in usage:
+                raise OcspUnusable("OCSP 응답 서명용이 아닌 인증서입니다.")
+            if not candidate.not_valid_before_utc <= now <= candidate.not_valid_after_utc:
+                raise OcspUnusable("OCSP 응답 서명 인증서의 유효기간이 아닙니다.")
+            responder = candidate
+    if responder is None:
+        raise OcspUnusable("OCSP 응답의 서명자를 확인할 수 없습니다.")
+    public_key = responder.public_key()
+    if not isinstance(public_key, rsa.RSAPublicKey) or response.signature_hash_algorithm is None:
+        raise OcspUnusable("지원하지 않는 OCSP 서명 알고리즘입니다.")
+    public_key.verify(
+        response.signature, response.tbs_response_bytes, padding.PKCS1v15(), response.signature_hash_algorithm
+    )
+
+
+def _is_responder(certificate: x509.Certificate, response: ocsp.OCSPResponse) -> bool:
+    if response.responder_name is not None:
+        return certificate.subject == response.responder_name
+    key_bits = certificate.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    return response.responder_key_hash == hashlib.sha1(key_bits).digest()
+
+
+def _response_nonce(response: ocsp.OCSPResponse) -> bytes | None:
+    try:
+        return response.extensions.get_extension_for_class(x509.OCSPNonce).value.nonce
+    except x509.ExtensionNotFound:
+        return None
 
 
 def _check_freshness(signing_time: datetime, trust: TrustConfig, now: datetime) -> None:
@@ -269,7 +400,9 @@ def _check_freshness(signing_time: datetime, trust: TrustConfig, now: datetime) 
         raise VerificationError("stale", "서명이 만들어진 지 너무 오래되었습니다.")
 
 
-def _describe(signer: x509.Certificate, signing_time: datetime) -> VerifiedSignature:
+def _describe(
+    signer: x509.Certificate, signing_time: datetime, source: str = "none", evidence: bytes | None = None
+) -> VerifiedSignature:
     common_name = str(signer.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
     units = [
         str(attribute.value) for attribute in signer.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
@@ -283,4 +416,98 @@ def _describe(signer: x509.Certificate, signing_time: datetime) -> VerifiedSigna
         subject=signer.subject.rfc4514_string(),
         signing_time=signing_time,
         certificate=signer,
+        revocation_source=source,
+        revocation_evidence=evidence,
     )
+
+
+# --- VID 본인확인 (KISA 식별번호를 이용한 본인확인) ---------------------------------------------------
+# The certificate's subjectAltName holds an otherName of type id-kisa-identifyData whose value is
+#   IdentifyData ::= SEQUENCE { realName UTF8String, userInfo SEQUENCE OF SEQUENCE { type OID, value VID } }
+#   VID ::= SEQUENCE { hashAlg AlgorithmIdentifier, virtualID [0] EXPLICIT OCTET STRING }
+# with type id-kisa-VID, and virtualID = H(H(DER(HashContent ::= SEQUENCE { idn PrintableString,
+# randomNum BIT STRING }))). R (randomNum) is kept with the private key; see docs/pki.md.
+
+ID_KISA_IDENTIFY_DATA = "1.2.410.200004.10.1.1"
+ID_KISA_VID = "1.2.410.200004.10.1.1.1"
+ID_KISA_RANDOM_NUM = "1.2.410.200004.10.1.1.3"
+_RRN = re.compile(r"[0-9]{13}")
+
+
+class Vid(asn1_core.Sequence):
+    _fields = [
+        ("hash_alg", asn1_algos.DigestAlgorithm),
+        ("virtual_id", asn1_core.OctetString, {"explicit": 0}),
+    ]
+
+
+class VidUserInfo(asn1_core.Sequence):
+    _fields = [("type", asn1_core.ObjectIdentifier), ("value", asn1_core.Any)]
+
+
+class VidUserInfos(asn1_core.SequenceOf):
+    _child_spec = VidUserInfo
+
+
+class IdentifyData(asn1_core.Sequence):
+    _fields = [("real_name", asn1_core.UTF8String), ("user_info", VidUserInfos, {"optional": True})]
+
+
+class HashContent(asn1_core.Sequence):
+    _fields = [("idn", asn1_core.PrintableString), ("random_num", asn1_core.OctetBitString)]
+
+
+def virtual_id(idn: str, random_num: bytes, hash_name: str = "sha256") -> bytes:
+    """VID = H(H(DER(HashContent))) for a 13-digit 식별번호 and the certificate's R."""
+    content = HashContent({"idn": idn, "random_num": random_num}).dump()
+    return hashlib.new(hash_name, hashlib.new(hash_name, content).digest()).digest()
+
+
+def identify_data(real_name: str, virtual_id_value: bytes, hash_name: str = "sha256") -> bytes:
+    """The DER IdentifyData that goes in the subjectAltName otherName."""
+    vid = Vid({"hash_alg": {"algorithm": hash_name}, "virtual_id": virtual_id_value})
+    info = VidUserInfo({"type": ID_KISA_VID, "value": asn1_core.Any.load(vid.dump())})
+    return IdentifyData({"real_name": real_name, "user_info": [info]}).dump()
+
+
+@dataclass(frozen=True)
+class CertificateVid:
+    """What a certificate says for 본인확인: the real name and the hashed virtual ID."""
+
+    real_name: str
+    hash_name: str
+    virtual_id: bytes
+
+
+def vid_of(certificate: x509.Certificate) -> CertificateVid | None:
+    """The certificate's VID, or None when it has none (or it is malformed)."""
+    try:
+        names = certificate.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+    except x509.ExtensionNotFound:
+        return None
+    for other in names.get_values_for_type(x509.OtherName):
+        if other.type_id.dotted_string != ID_KISA_IDENTIFY_DATA:
+            continue
+        try:
+            data = IdentifyData.load(other.value, strict=True)
+            for info in data["user_info"] or []:
+                if info["type"].dotted != ID_KISA_VID:
+                    continue
+                vid = Vid.load(info["value"].dump(), strict=True)
+                hash_name = vid["hash_alg"]["algorithm"].native
+                if hash_name not in _HASHES and hash_name != "sha1":
+                    return None
+                return CertificateVid(data["real_name"].native, hash_name, vid["virtual_id"].native)
+        except (ValueError, TypeError, KeyError):
+            return None
+    return None
+
+
+def verify_vid(certificate: x509.Certificate, rrn: str, r_value: bytes) -> bool:
+    """본인확인: does this 식별번호 (주민등록번호, dashes allowed) with this R give the
+    certificate's VID? False for a certificate without a VID or a malformed number."""
+    vid = vid_of(certificate)
+    idn = (rrn or "").replace("-", "").strip()
+    if vid is None or not _RRN.fullmatch(idn) or not r_value:
+        return False
+    return hmac.compare_digest(virtual_id(idn, bytes(r_value), vid.hash_name), vid.virtual_id)

@@ -18,11 +18,13 @@ from app.clock import utcnow
 from app.cloud.certificates import find_or_create_subscriber, issue_certificate
 from app.errors import ServiceError
 from app.extensions import db
-from app.keyed_hash import keyed_hash, matches
+from app.keyed_hash import keyed_hash, matches, seal_value, unseal_value
 from app.models import Bank, Certificate, IssuanceOrder, RaApiKey
+from app.pki.vid import VidMaterial, new_vid
 
 MAX_AUTH_CODE_FAILURES = 5
 KINDS = ("issue", "reissue")
+VID_RANDOM_PURPOSE = "order-vid-random"
 
 
 class OrderError(ServiceError):
@@ -99,15 +101,30 @@ def _new_ref_num() -> str:
 
 
 def place_order(
-    bank: Bank, *, name: str, phone: str, birth_date: date, email: str | None, kind: str
+    bank: Bank,
+    *,
+    name: str,
+    phone: str,
+    birth_date: date,
+    email: str | None,
+    kind: str,
+    rrn: str | None = None,
 ) -> tuple[IssuanceOrder, str]:
-    """Record an order for an identified person; returns it with its 인가코드 (shown once)."""
+    """Record an order for an identified person; returns it with its 인가코드 (shown once).
+
+    With ``rrn`` (a parsed 주민등록번호) the certificate will carry a VID: R is drawn and the
+    VID computed now, because the number itself is not kept; R waits for redemption sealed
+    under a KEK-derived key, bound to the 참조번호.
+    """
     if kind not in KINDS:
         raise ValueError(kind)
+    _forget_expired_vids()
     auth_code = f"{secrets.randbelow(10**10):010d}"
+    ref_num = _new_ref_num()
+    vid = new_vid(rrn) if rrn else None
     order = IssuanceOrder(
         bank_code=bank.code,
-        ref_num=_new_ref_num(),
+        ref_num=ref_num,
         auth_code_hash=keyed_hash("auth-code", auth_code),
         kind=kind,
         name=name,
@@ -115,12 +132,31 @@ def place_order(
         birth_date=birth_date,
         email=email,
         expires_at=utcnow().replace(microsecond=0) + timedelta(days=int(current_app.config["ORDER_TTL_DAYS"])),
+        vid_virtual_id=vid.virtual_id if vid else None,
+        vid_random_sealed=seal_value(VID_RANDOM_PURPOSE, vid.random_num.hex(), ref_num) if vid else None,
     )
     db.session.add(order)
     db.session.flush()
-    audit.record("order.placed", bank_code=bank.code, ref_num=order.ref_num, kind=kind)
+    audit.record("order.placed", bank_code=bank.code, ref_num=order.ref_num, kind=kind, vid=vid is not None)
     db.session.commit()
     return order, auth_code
+
+
+def _forget_expired_vids() -> None:
+    # R with its VID would let anyone holding the KEK search the few million 주민등록번호 of a
+    # birth date; an order that can no longer be redeemed has no reason to keep them.
+    db.session.execute(
+        update(IssuanceOrder)
+        .where(IssuanceOrder.expires_at <= utcnow(), IssuanceOrder.vid_random_sealed.is_not(None))
+        .values(vid_virtual_id=None, vid_random_sealed=None)
+    )
+
+
+def _order_vid(order: IssuanceOrder) -> VidMaterial | None:
+    if order.vid_random_sealed is None or order.vid_virtual_id is None:
+        return None
+    random_hex = unseal_value(VID_RANDOM_PURPOSE, order.vid_random_sealed, order.ref_num)
+    return VidMaterial(virtual_id=order.vid_virtual_id, random_num=bytes.fromhex(random_hex))
 
 
 def open_order(ref_num: str, auth_code: str) -> IssuanceOrder:
@@ -167,9 +203,12 @@ def redeem_order(order: IssuanceOrder, *, pin: str, now=None) -> Certificate:
         raise OrderAlreadyUsed()
     try:
         subscriber = find_or_create_subscriber(order.name, order.phone, order.birth_date, order.email)
-        certificate = issue_certificate(subscriber, get_bank(order.bank_code), pin, now=now)
+        certificate = issue_certificate(subscriber, get_bank(order.bank_code), pin, now=now, vid=_order_vid(order))
+        # R now lives only inside the sealed key (PIN + KEK); the order forgets it.
         db.session.execute(
-            update(IssuanceOrder).where(IssuanceOrder.id == order.id).values(certificate_id=certificate.id)
+            update(IssuanceOrder)
+            .where(IssuanceOrder.id == order.id)
+            .values(certificate_id=certificate.id, vid_virtual_id=None, vid_random_sealed=None)
         )
         audit.record(
             "order.redeemed",

@@ -18,6 +18,7 @@ from app.cloud.certificates import find_or_create_subscriber, issue_certificate,
 from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import csrf, db
 from app.personal_info import InvalidField, normalise_name, normalise_phone, parse_birth_date
+from app.pki.vid import new_vid, parse_rrn
 from app.sms.gateway import outbox_for
 
 bp = Blueprint("testbed", __name__, url_prefix="/testbed")
@@ -51,19 +52,26 @@ FIELDS = {
     "birth_date": parse_birth_date,
     "bank_code": _bank_code,
     "pin": _pin,
+    "rrn": parse_rrn,  # optional: a (fictitious) 주민등록번호 gives the certificate a VID
 }
 
 
 @bp.post("/subscribers")
 def create_subscriber() -> ResponseReturnValue:
     """A subscriber and a certificate in one call: ``{serial, cert_pem, subject}``."""
-    fields = collect_fields(json_object(), FIELDS)
+    fields = collect_fields(json_object(), FIELDS, optional=("rrn",))
     try:
         check_new_pin(fields["pin"], fields["birth_date"])
     except PinRuleViolation as error:
         raise ApiError(422, "invalid_fields", "입력값을 확인해주세요.", {"pin": error.message}) from None
+    if fields["rrn"] is not None:
+        try:
+            parse_rrn(fields["rrn"], fields["birth_date"])
+        except InvalidField as error:
+            raise ApiError(422, "invalid_fields", "입력값을 확인해주세요.", {"rrn": error.message}) from None
     subscriber = find_or_create_subscriber(fields["name"], fields["phone"], fields["birth_date"])
-    certificate = issue_certificate(subscriber, get_bank(fields["bank_code"]), fields["pin"])
+    vid = new_vid(fields["rrn"]) if fields["rrn"] else None
+    certificate = issue_certificate(subscriber, get_bank(fields["bank_code"]), fields["pin"], vid=vid)
     db.session.commit()
 
     pem = x509_of(certificate).public_bytes(Encoding.PEM).decode()

@@ -1,7 +1,7 @@
 """PKI: the root's ARL, VID material on RA orders, demo customers' 주민등록번호
 
-Revision ID: p01
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-28 07:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'p01'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -44,7 +44,7 @@ def shown_certificates(transaction) -> list[str]:
     return [certificate.serial for certificate, _state in contexts.manage(transaction)["certificates"]]
 
 
-@pytest.mark.parametrize("action", [manage.show_certificate, manage.start_pin_change, manage.start_delete])
+@pytest.mark.parametrize("action", [manage.show_certificate, manage.start_pin_change, manage.ask_delete])
 def test_another_subscribers_certificate_cannot_be_managed(app, action):
     subscriber_with_certificate()
     _other, theirs = subscriber_with_certificate(name="김타인", phone="01099998888", birth="19800101")
@@ -146,7 +146,9 @@ def test_five_wrong_current_pins_lock_and_go_back_to_the_list_with_the_lock_mess
 def test_deleting_a_certificate_revokes_it_and_leaves_the_cloud(app):
     _subscriber, certificate = subscriber_with_certificate()
     transaction = managing()
-    manage.start_delete(transaction, certificate.id)
+    manage.ask_delete(transaction, certificate.id)
+    assert transaction.step == Step.DELETE_ASK and transaction.keypad is None  # asked first, no keypad yet
+    manage.start_delete(transaction)
     assert transaction.step == Step.DELETE_CONFIRM
 
     assert type_pin(transaction, WRONG_PIN).error == "비밀번호 1/5회 오류"
@@ -309,3 +311,23 @@ def test_management_without_a_cloud_account_answers_409_over_http(app, client, o
         again = client.get(browser.url)
         assert again.status_code == 200
         assert "사용할 수 있는 금융인증서가 없습니다" in again.get_data(as_text=True)
+
+
+def test_deleting_can_be_called_off_before_the_pin(app):
+    _subscriber, certificate = subscriber_with_certificate()
+    transaction = managing()
+    manage.ask_delete(transaction, certificate.id)
+    manage.back_to_list(transaction)
+    assert transaction.step == Step.MANAGE
+    assert find_by_serial(certificate.serial).status == "active"
+
+
+def test_a_locked_certificate_can_be_neither_changed_nor_deleted_before_any_typing(app):
+    _subscriber, certificate = subscriber_with_certificate()
+    certificate.pin_failures = 5
+    transaction = managing()
+    for action in (manage.start_pin_change, manage.ask_delete):
+        with pytest.raises(CertificateNotSelectable) as refused:
+            action(transaction, certificate.id)
+        assert "재발급" in refused.value.message
+        assert transaction.step == Step.MANAGE

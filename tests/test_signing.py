@@ -226,7 +226,8 @@ def test_wrong_pins_are_counted_on_a_fresh_keypad_and_the_fifth_locks(app):
     for attempt in range(1, 5):
         keys_before = [key["token"] for key in transaction.keypad["keys"]]
         outcome = type_pin(transaction, WRONG_PIN)
-        assert outcome.error == f"비밀번호 {attempt}/5회 오류"
+        warning = " · 1회 더 틀리면 인증서가 잠깁니다." if attempt == 4 else ""
+        assert outcome.error == f"비밀번호 {attempt}/5회 오류{warning}"
         assert transaction.step == Step.PIN and transaction.status == "open"
         assert [key["token"] for key in transaction.keypad["keys"]] != keys_before
 
@@ -261,7 +262,7 @@ def test_a_configured_limit_of_three_counts_and_locks_at_three(app, monkeypatch)
     reach_cloud(transaction)
     signing.choose_certificate(transaction, certificate.id)
     assert type_pin(transaction, WRONG_PIN).error == "비밀번호 1/3회 오류"
-    assert type_pin(transaction, WRONG_PIN).error == "비밀번호 2/3회 오류"
+    assert type_pin(transaction, WRONG_PIN).error == "비밀번호 2/3회 오류 · 1회 더 틀리면 인증서가 잠깁니다."
     type_pin(transaction, WRONG_PIN)
     assert transaction.step == Step.CLOSED
     assert transaction.handoff["code"] == contract.LOCKED
@@ -301,3 +302,53 @@ def test_a_certificate_far_from_its_end_is_not_offered_renewal(app):
     _subscriber, certificate = subscriber_with_certificate()
     transaction, _ = log_in(certificate_id=certificate.id)
     assert transaction.step == Step.DONE
+
+
+def test_after_a_lock_the_persons_other_certificate_is_offered_with_the_locked_ones_reissue(app):
+    _subscriber, kb = subscriber_with_certificate(bank_code="004")
+    subscriber_with_certificate(bank_code="088")
+    transaction = open_login()
+    reach_cloud(transaction)
+    signing.choose_certificate(transaction, kb.id)
+    for _ in range(5):
+        type_pin(transaction, WRONG_PIN)
+    assert (transaction.step, transaction.status) == (Step.SELECT, "open")
+    assert transaction.notice.startswith("비밀번호 5/5회 오류로 인증서가 잠겼습니다")
+    listed = {
+        certificate.bank_code: state.label
+        for certificate, state in contexts.certificate_list(transaction)["certificates"]
+    }
+    assert listed == {"004": "잠김", "088": "사용 가능"}
+    shinhan = next(c for c, _state in contexts.certificate_list(transaction)["certificates"] if c.bank_code == "088")
+    signing.choose_certificate(transaction, shinhan.id)
+    type_pin(transaction, DEFAULT_PIN)
+    assert verified_by_rp(transaction).bank_code == "088"
+
+
+def test_the_list_keeps_its_order_while_the_star_is_toggled_and_the_next_opening_follows_it(app):
+    _subscriber, kb = subscriber_with_certificate(bank_code="004")
+    _subscriber, shinhan = subscriber_with_certificate(bank_code="088")
+    transaction = open_login()
+    reach_cloud(transaction)
+    before = [c.bank_code for c, _state in contexts.certificate_list(transaction)["certificates"]]
+    later_card = next(c for c in (kb, shinhan) if c.bank_code == before[1])
+    signing.toggle_favourite(transaction, later_card.id)
+    assert [c.bank_code for c, _state in contexts.certificate_list(transaction)["certificates"]] == before
+    next_opening = open_login()
+    reach_cloud(next_opening)
+    assert next_opening.step == Step.PIN and next_opening.certificate_id == later_card.id  # the favourite
+
+
+def test_the_last_used_certificate_is_listed_first(app):
+    _subscriber, kb = subscriber_with_certificate(bank_code="004")
+    _subscriber, shinhan = subscriber_with_certificate(bank_code="088")
+    for certificate in (kb, shinhan):
+        transaction = open_login()
+        reach_cloud(transaction)
+        first = contexts.certificate_list(transaction)["certificates"][0][0]
+        signing.choose_certificate(transaction, certificate.id)
+        type_pin(transaction, DEFAULT_PIN)
+    transaction = open_login()
+    reach_cloud(transaction)
+    assert contexts.certificate_list(transaction)["certificates"][0][0].bank_code == "088"
+    assert first.bank_code == "004"  # the one used just before

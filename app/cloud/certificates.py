@@ -177,11 +177,17 @@ def find_or_create_subscriber(name: str, phone: str, birth_date: date, email: st
 
 
 def certificates_of(subscriber: Subscriber) -> list[Certificate]:
-    """The subscriber's certificates that are still in the cloud, favourites first."""
+    """The subscriber's certificates that are still in the cloud: the favourite, then the last
+    used, then the rest (newest first)."""
     query = (
         db.select(Certificate)
         .where(Certificate.subscriber_id == subscriber.id, Certificate.status != "revoked")
-        .order_by(Certificate.favourite.desc(), Certificate.not_after.desc())
+        .order_by(
+            Certificate.favourite.desc(),
+            Certificate.last_used_at.is_(None),
+            Certificate.last_used_at.desc(),
+            Certificate.not_after.desc(),
+        )
     )
     return list(db.session.scalars(query))
 
@@ -384,6 +390,7 @@ def sign_with_pin(
         raise VidMissing()
     key_der = _open_sealed_key(certificate, pin)
     signatures = sign_contents(certificate, _load_key(key_der), contents, pss=pss)
+    certificate.last_used_at = utcnow()
     audit.record(
         "signature.created",
         subscriber_id=certificate.subscriber_id,

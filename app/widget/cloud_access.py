@@ -83,6 +83,7 @@ def confirm_sms(transaction: WidgetTransaction, code: str) -> None:
     if subscriber is None:
         advance(transaction, Step.NOCERT)
     elif transaction.purpose == Flow.MANAGE:
+        fix_listing(transaction)
         advance(transaction, Step.MANAGE)
     else:
         advance(transaction, Step.CONSENT)
@@ -108,6 +109,7 @@ def grant_cloud_access(transaction: WidgetTransaction, *, auto_connect: bool, us
 
 def enter_cloud(transaction: WidgetTransaction) -> None:
     """Where a reached cloud leads: 인증서 관리, the favourite's PIN, the list, or the banks."""
+    fix_listing(transaction)
     if transaction.purpose == Flow.MANAGE:
         advance(transaction, Step.MANAGE)
         return
@@ -120,6 +122,14 @@ def enter_cloud(transaction: WidgetTransaction) -> None:
         start_pin_entry(transaction, favourite.id)
     else:
         advance(transaction, Step.SELECT)
+
+
+def fix_listing(transaction: WidgetTransaction) -> None:
+    """Fix the order of the certificate list for this transaction (the favourite, then the last
+    used, then the rest), so that toggling 즐겨찾기 moves no card until the next opening."""
+    if transaction.listing is None:
+        subscriber = subscriber_of(transaction)
+        transaction.listing = [c.id for c in certificates_of(subscriber)] if subscriber else []
 
 
 def start_pin_entry(transaction: WidgetTransaction, certificate_id: int) -> None:

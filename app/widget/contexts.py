@@ -49,11 +49,19 @@ def sms(transaction: WidgetTransaction) -> dict[str, Any]:
     }
 
 
-def certificate_list(transaction: WidgetTransaction) -> dict[str, Any]:
-    """인증서 선택 and the no-certificate step: the cloud's certificates and the issuing banks."""
+def listed_certificates(transaction: WidgetTransaction) -> list[tuple[Certificate, Any]]:
+    """The cloud's certificates with their states, in the transaction's fixed order (one that
+    appeared since, e.g. renewed, comes last)."""
     subscriber = subscriber_of(transaction)
     certificates = certificates_of(subscriber) if subscriber else []
-    return {"certificates": [(c, state_of(c)) for c in certificates], "banks": list_banks()}
+    order = {certificate_id: index for index, certificate_id in enumerate(transaction.listing or [])}
+    certificates.sort(key=lambda certificate: order.get(certificate.id, len(order)))
+    return [(certificate, state_of(certificate)) for certificate in certificates]
+
+
+def certificate_list(transaction: WidgetTransaction) -> dict[str, Any]:
+    """인증서 선택 and the no-certificate step: the cloud's certificates and the issuing banks."""
+    return {"certificates": listed_certificates(transaction), "banks": list_banks()}
 
 
 def _keypad(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -105,10 +113,16 @@ def manage(transaction: WidgetTransaction) -> dict[str, Any]:
     subscriber = subscriber_of(transaction)
     assert subscriber is not None
     return {
-        "certificates": [(c, state_of(c)) for c in certificates_of(subscriber)],
+        "certificates": listed_certificates(transaction),
         "devices": active_devices(subscriber.id),
         "history": history(subscriber.id),
     }
+
+
+def delete_ask(transaction: WidgetTransaction) -> dict[str, Any]:
+    certificate = certificate_of(transaction)
+    assert certificate is not None
+    return {"certificate": certificate}
 
 
 def cert_detail(transaction: WidgetTransaction) -> dict[str, Any]:

@@ -31,7 +31,6 @@ def submit_new_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     try:
         check_new_pin(pin, date.fromisoformat(identity["birth_date"]))
     except PinRuleViolation as violation:
-        fresh_keypad(transaction)
         return KeyOutcome(finished_entry=True, error=violation.message)
     transaction.pending_pin = keypads.seal_pin(pin, transaction.id)
     advance(transaction, Step.CONFIRM_PIN)
@@ -50,9 +49,9 @@ def submit_confirmation(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
         return KeyOutcome(
             finished_entry=True, error="두 번 입력한 비밀번호가 일치하지 않습니다. 처음부터 다시 입력해주세요."
         )
-    # A fresh keypad first: if the issuance fails (``IssuanceFailed``, nothing of it remains and
-    # the order stays unused) the person retypes the PIN on it to try again.
-    fresh_keypad(transaction)
+    # Committed first (with the fresh keypad ``press_key`` gave): if the issuance fails
+    # (``IssuanceFailed``: nothing of it remains, the order stays unused) the person retypes the
+    # PIN on it to try again.
     db.session.commit()
     order = order_of(transaction)
     assert order is not None

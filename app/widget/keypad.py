@@ -41,12 +41,15 @@ def _unseal(blob: str, context: str) -> str:
     return unseal_value("keypad-digits", blob, context)
 
 
-def new_keypad(purpose: str, context: str) -> dict[str, Any]:
-    """A freshly shuffled keypad for one PIN entry (``purpose``: pin | new | confirm)."""
+def _shuffled_keys() -> list[dict[str, str | None]]:
     faces: list[str | None] = [*"0123456789", None, None]
     _random.shuffle(faces)
-    keys = [{"token": secrets.token_urlsafe(9) if face else None, "digit": face} for face in faces]
-    return {"purpose": purpose, "keys": keys, "typed": _seal("", context)}
+    return [{"token": secrets.token_urlsafe(9) if face else None, "digit": face} for face in faces]
+
+
+def new_keypad(purpose: str, context: str) -> dict[str, Any]:
+    """A freshly shuffled keypad for one PIN entry (``purpose``: pin | new | confirm)."""
+    return {"purpose": purpose, "keys": _shuffled_keys(), "typed": _seal("", context)}
 
 
 def keys_of(keypad: dict[str, Any]) -> list[Key]:
@@ -63,8 +66,11 @@ def typed_count(keypad: dict[str, Any], context: str) -> int:
 
 
 def press(keypad: dict[str, Any], token: str, context: str) -> dict[str, Any]:
-    """The keypad after one key: a digit token, ``erase`` (지우기) or ``clear`` (전체삭제)."""
+    """The keypad after one key: a digit token, ``erase`` (지우기), ``clear`` (전체삭제) or
+    ``shuffle`` (재배열: new places and tokens for the digits, what was typed is kept)."""
     digits = typed(keypad, context)
+    if token == "shuffle":
+        return {**keypad, "keys": _shuffled_keys()}
     if token == "erase":
         digits = digits[:-1]
     elif token == "clear":

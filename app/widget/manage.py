@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from app.cloud.certificates import WrongPin, change_pin, delete_certificate, unlock_private_key
+from app.cloud.certificates import WrongPin, change_pin, delete_certificate, state_of, unlock_private_key
 from app.cloud.devices import revoke_device
 from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import db
@@ -63,20 +63,40 @@ def show_certificate(transaction: WidgetTransaction, certificate_id: int) -> Non
     db.session.commit()
 
 
+def _usable(transaction: WidgetTransaction, certificate_id: int) -> Certificate:
+    """A certificate whose PIN can be checked: a locked or expired one only a bank can replace."""
+    certificate = own_certificate(transaction, certificate_id)
+    state = state_of(certificate)
+    if not state.usable:
+        raise CertificateNotSelectable(
+            f"{state.label}된 인증서는 비밀번호를 변경하거나 삭제할 수 없습니다. "
+            f"{certificate.bank.name}에서 재발급받아주세요."
+        )
+    return certificate
+
+
 def start_pin_change(transaction: WidgetTransaction, certificate_id: int) -> None:
     require(transaction, Step.MANAGE, Step.CERT_DETAIL)
-    transaction.certificate_id = own_certificate(transaction, certificate_id).id
+    transaction.certificate_id = _usable(transaction, certificate_id).id
     advance(transaction, Step.CHANGE_CURRENT)
     transaction.notice = None
     fresh_keypad(transaction)
     db.session.commit()
 
 
-def start_delete(transaction: WidgetTransaction, certificate_id: int) -> None:
+def ask_delete(transaction: WidgetTransaction, certificate_id: int) -> None:
+    """삭제: first a confirmation of what deleting means, then the PIN."""
     require(transaction, Step.MANAGE, Step.CERT_DETAIL)
-    transaction.certificate_id = own_certificate(transaction, certificate_id).id
-    advance(transaction, Step.DELETE_CONFIRM)
+    transaction.certificate_id = _usable(transaction, certificate_id).id
+    advance(transaction, Step.DELETE_ASK)
     transaction.notice = None
+    db.session.commit()
+
+
+def start_delete(transaction: WidgetTransaction) -> None:
+    """삭제 확인: the person confirmed; the PIN proves it is them."""
+    require(transaction, Step.DELETE_ASK)
+    advance(transaction, Step.DELETE_CONFIRM)
     fresh_keypad(transaction)
     db.session.commit()
 
@@ -125,7 +145,7 @@ def _back_to_list_with(transaction: WidgetTransaction, notice: str) -> KeyOutcom
 def _wrong_pin(transaction: WidgetTransaction, wrong: WrongPin) -> KeyOutcome:
     if wrong.locked:
         return _back_to_list_with(transaction, wrong.message)
-    return retry_after_wrong_pin(transaction, wrong)
+    return retry_after_wrong_pin(wrong)
 
 
 def _pending(transaction: WidgetTransaction) -> dict[str, str]:
@@ -157,7 +177,6 @@ def submit_new_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
         if pin == _pending(transaction).get("current"):
             raise PinRuleViolation("지금 비밀번호와 다른 비밀번호를 입력해주세요.")
     except PinRuleViolation as violation:
-        fresh_keypad(transaction)
         return KeyOutcome(finished_entry=True, error=violation.message)
     _keep(transaction, new=pin)
     advance(transaction, Step.CHANGE_CONFIRM)

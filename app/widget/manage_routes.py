@@ -42,7 +42,8 @@ def manage_action(transaction_id: str, action: str) -> ResponseReturnValue:
     actions = {
         "details": lambda: manage.show_certificate(transaction, _certificate_id()),
         "pin": lambda: manage.start_pin_change(transaction, _certificate_id()),
-        "delete": lambda: manage.start_delete(transaction, _certificate_id()),
+        "delete": lambda: manage.ask_delete(transaction, _certificate_id()),
+        "confirm-delete": lambda: manage.start_delete(transaction),
         "favourite": lambda: signing.toggle_favourite(transaction, _certificate_id()),
         "list": lambda: manage.back_to_list(transaction),
         "login": lambda: manage.back_to_login(transaction),

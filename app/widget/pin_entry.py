@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.cloud.certificates import WrongPin
-from app.errors import ServiceError
 from app.extensions import db
 from app.models import WidgetTransaction
 from app.rules import PIN_LENGTH
@@ -47,15 +46,19 @@ def handled_steps() -> set[Step]:
 
 
 def press_key(transaction: WidgetTransaction, key: str) -> KeyOutcome:
-    """One key (an opaque digit token, ``erase`` or ``clear``); the sixth digit submits the entry."""
+    """One key (an opaque digit token, ``erase``, ``clear`` or ``shuffle``); the sixth digit
+    submits the entry to the step's handler."""
     require(transaction, *keypad_steps())
     if transaction.keypad is None:
-        raise ServiceError("키패드가 바뀌었습니다. 다시 입력해주세요.", field="pin")
+        raise keypads.UnknownKey()
     transaction.keypad = keypads.press(transaction.keypad, key, transaction.id)
     pin = keypads.typed(transaction.keypad, transaction.id)
     if len(pin) < PIN_LENGTH:
         db.session.commit()
         return KeyOutcome(finished_entry=False)
+    # The entry is taken: whatever the handler does, the six digits are never kept, and the
+    # next entry on this step starts on a reshuffled keypad.
+    fresh_keypad(transaction)
     outcome = _HANDLERS[Step(transaction.step)](transaction, pin)
     db.session.commit()
     return outcome
@@ -68,7 +71,10 @@ def fresh_keypad(transaction: WidgetTransaction, use: KeypadUse | None = None) -
     transaction.keypad = keypads.new_keypad(keypad_use, transaction.id)
 
 
-def retry_after_wrong_pin(transaction: WidgetTransaction, wrong: WrongPin) -> KeyOutcome:
-    """비밀번호 n/5회 오류 on a freshly shuffled keypad (the caller handles a lock)."""
-    fresh_keypad(transaction)
-    return KeyOutcome(finished_entry=True, error=f"비밀번호 {wrong.failures}/{wrong.limit}회 오류")
+def retry_after_wrong_pin(wrong: WrongPin) -> KeyOutcome:
+    """비밀번호 n/5회 오류, with a warning when one more locks the certificate (the caller
+    handles the lock itself)."""
+    error = f"비밀번호 {wrong.failures}/{wrong.limit}회 오류"
+    if wrong.limit - wrong.failures == 1:
+        error += " · 1회 더 틀리면 인증서가 잠깁니다."
+    return KeyOutcome(finished_entry=True, error=error)

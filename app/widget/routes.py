@@ -135,11 +135,13 @@ def keypad(transaction_id: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return step_response(transaction, status=422, pin_error="키를 다시 눌러주세요.")
     outcome = press_key(transaction, form.key.data)
-    if not outcome.finished_entry and wants_partial():
+    if not outcome.finished_entry and form.key.data != "shuffle" and wants_partial():
+        # Typing again clears the last entry's message (an out-of-band swap of #pin-error).
         return render_page(
             "partials/widget/pin_status.html",
             tx=transaction,
             typed_count=keypads.typed_count(transaction.keypad, transaction.id),
+            clear_error=True,
         )
     return step_response(transaction, status=422 if outcome.error else 200, pin_error=outcome.error)
 

@@ -126,9 +126,8 @@ def submit_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
         signatures = _sign(transaction, certificate, pin)
     except WrongPin as wrong:
         if wrong.locked:
-            close(transaction, "failed", sdk_result(contract.LOCKED, wrong.message), notice=wrong.message)
-            return KeyOutcome(finished_entry=True)
-        return retry_after_wrong_pin(transaction, wrong)
+            return _locked(transaction, wrong)
+        return retry_after_wrong_pin(wrong)
     except CertificateUnavailable as unavailable:
         code = unavailable.sdk_code or contract.CERTIFICATE_UNUSABLE
         close(transaction, "failed", sdk_result(code, unavailable.message), notice=unavailable.message)
@@ -141,6 +140,21 @@ def submit_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
         transaction.result = signed_result(certificate, signatures)
         return KeyOutcome(finished_entry=True)
     complete(transaction, signed_result(certificate, signatures))
+    return KeyOutcome(finished_entry=True)
+
+
+def _locked(transaction: WidgetTransaction, wrong: WrongPin) -> KeyOutcome:
+    """The certificate just locked: offer the person's other usable certificates (the locked
+    card shows its bank's 재발급), or end the request with 800005 when there is none."""
+    subscriber = subscriber_of(transaction)
+    others = [c for c in certificates_of(subscriber) if state_of(c).usable] if subscriber else []
+    if not others:
+        close(transaction, "failed", sdk_result(contract.LOCKED, wrong.message), notice=wrong.message)
+        return KeyOutcome(finished_entry=True)
+    advance(transaction, Step.SELECT)
+    transaction.keypad = None
+    transaction.certificate_id = None
+    transaction.notice = f"{wrong.message} 다른 인증서를 선택할 수 있습니다."
     return KeyOutcome(finished_entry=True)
 
 

@@ -49,6 +49,7 @@ class Step(StrEnum):
     CHANGE_CURRENT = "change_current"
     CHANGE_NEW = "change_new"
     CHANGE_CONFIRM = "change_confirm"
+    DELETE_ASK = "delete_ask"
     DELETE_CONFIRM = "delete_confirm"
 
 
@@ -83,7 +84,7 @@ INTO_CLOUD = (Step.SELECT, Step.PIN, Step.NOCERT, Step.MANAGE)
 # The 인증서 관리 pages, entered alone or from a login's certificate list.
 # fmt: off
 MANAGE_PAGES = (Step.MANAGE, Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.CHANGE_NEW, Step.CHANGE_CONFIRM,
-                Step.DELETE_CONFIRM)
+                Step.DELETE_ASK, Step.DELETE_CONFIRM)
 # fmt: on
 # Out of a 인증서 관리 page: back to its list, back to the login, or 관리 마치기.
 LEAVE_MANAGE = (Step.MANAGE, Step.SELECT, Step.PIN, Step.NOCERT, Step.DONE)
@@ -168,11 +169,11 @@ STEPS: StepTable[Step] = StepTable(
         Step.MANAGE: WidgetStep(
             "partials/widget/manage.html", "인증서 관리", context=contexts.manage,
             flows=_flows(SIGN, MANAGE, REMOTE),
-            next=(Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.DELETE_CONFIRM, *LEAVE_MANAGE[1:]),
+            next=(Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.DELETE_ASK, *LEAVE_MANAGE[1:]),
         ),
         Step.CERT_DETAIL: WidgetStep(
             "partials/widget/cert_detail.html", "인증서 상세", context=contexts.cert_detail,
-            flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.CHANGE_CURRENT, Step.DELETE_CONFIRM, *LEAVE_MANAGE),
+            flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.CHANGE_CURRENT, Step.DELETE_ASK, *LEAVE_MANAGE),
         ),
         Step.CHANGE_CURRENT: WidgetStep(
             "partials/widget/pin.html", "비밀번호 변경", f"지금 사용하는 비밀번호 {PIN_LENGTH}자리를 입력해주세요",
@@ -189,10 +190,14 @@ STEPS: StepTable[Step] = StepTable(
             context=contexts.change_pin, keypad=KeypadUse.CONFIRM,
             flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.CHANGE_NEW, *LEAVE_MANAGE),
         ),
+        Step.DELETE_ASK: WidgetStep(
+            "partials/widget/delete_ask.html", "인증서 삭제", "삭제한 인증서는 폐지되어 다시 쓸 수 없습니다",
+            context=contexts.delete_ask, flows=_flows(SIGN, MANAGE, REMOTE),
+            next=(Step.DELETE_CONFIRM, *LEAVE_MANAGE),
+        ),
         Step.DELETE_CONFIRM: WidgetStep(
             "partials/widget/pin.html", "인증서 삭제",
-            f"삭제하려면 이 인증서의 비밀번호 {PIN_LENGTH}자리를 입력해주세요. "
-            "삭제한 인증서는 폐지되어 다시 쓸 수 없습니다.",
+            f"삭제하려면 이 인증서의 비밀번호 {PIN_LENGTH}자리를 입력해주세요",
             context=contexts.change_pin, keypad=KeypadUse.PIN,
             flows=_flows(SIGN, MANAGE, REMOTE), next=LEAVE_MANAGE,
         ),

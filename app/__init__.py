@@ -91,9 +91,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app import rules
     from app.assets import asset_url
     from app.banks import issue_page_url
+    from app.clock import kst
     from app.rendering import form_errors
 
-    app.jinja_env.filters.update(duration=rules.duration, days=rules.days)
+    app.jinja_env.filters.update(duration=rules.duration, days=rules.days, kst=kst)
     app.jinja_env.globals.update(
         form_errors=form_errors,
         asset_url=asset_url,

@@ -22,9 +22,10 @@ def test_the_history_lists_a_login_with_the_rp_and_the_issuance(app):
     log_in(certificate_id=certificate.id)
 
     entries = history_in_management()
-    login = entries.index(("로그인·전자서명", "데모 이용기관 · 로그인"))
-    issuance = next(i for i, (label, _detail) in enumerate(entries) if label == "인증서 발급")
+    login = entries.index(("로그인·전자서명", "데모 이용기관 · 로그인 · KB국민은행 인증서"))
+    issuance = entries.index(("인증서 발급", "KB국민은행 인증서"))
     assert login < issuance  # newest first
+    assert [label for label, _detail in entries].count("인증서 발급") == 1  # one entry per issuance
     assert ("클라우드 접근 허용", "데모 이용기관") in entries
 
 
@@ -35,7 +36,7 @@ def test_the_history_names_the_sign_type_of_a_transfer(app):
     signing.choose_certificate(transaction, certificate.id)
     type_pin(transaction)
 
-    assert ("로그인·전자서명", "데모 이용기관 · 송금") in history_in_management()
+    assert ("로그인·전자서명", "데모 이용기관 · 송금 · KB국민은행 인증서") in history_in_management()
 
 
 def test_the_history_shows_wrong_pins_against_the_configured_limit(app, monkeypatch):
@@ -48,4 +49,7 @@ def test_the_history_shows_wrong_pins_against_the_configured_limit(app, monkeypa
         type_pin(transaction, "975310")
 
     entries = history_in_management()
-    assert entries[:2] == [("비밀번호 3회 오류로 잠김", ""), ("비밀번호 오류", "3/3회")]
+    assert entries[:2] == [
+        ("비밀번호 3회 오류로 잠김", "KB국민은행 인증서"),
+        ("비밀번호 오류", "KB국민은행 인증서 · 3/3회"),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.cloud.certificates import find_by_serial, state_of
-from app.cloud.devices import active_devices
+from app.cloud.devices import active_devices, described, is_phone
 from app.step_machine import IllegalMove
 from app.widget import cloud_access, contexts, manage, signing
 from app.widget.signing import CertificateNotSelectable
@@ -175,9 +175,10 @@ def test_disconnecting_this_browser_forgets_it_at_once(app):
     reach_cloud(transaction, device_token=token)
     assert transaction.step == Step.SELECT
     manage.open_manage(transaction)
-    [device] = contexts.manage(transaction)["devices"]
+    [(device, description, phone)] = contexts.manage(transaction)["devices"]
+    assert description == f"{device.label} · 데모 이용기관" and not phone
     assert manage.disconnect(transaction, device.id) is True  # the view clears this browser's cookie
-    assert transaction.notice == f"{device.label} 기기의 자동연결을 해제했습니다."
+    assert transaction.notice == f"{device.label} · 데모 이용기관의 자동연결을 해제했습니다."
     assert contexts.manage(transaction)["devices"] == []
 
     next_login = open_login()
@@ -331,3 +332,28 @@ def test_a_locked_certificate_can_be_neither_changed_nor_deleted_before_any_typi
             action(transaction, certificate.id)
         assert "재발급" in refused.value.message
         assert transaction.step == Step.MANAGE
+
+
+def test_the_device_cap_is_per_site_so_many_sites_never_lock_anyone_out(app, monkeypatch):
+    from app.cloud.devices import active_devices, register_device
+    from app.rp.clients import register_client
+
+    monkeypatch.setitem(app.config, "DEVICE_MAX", 2)
+    subscriber, _certificate = subscriber_with_certificate()
+    for org_code in ("SHOP_A", "SHOP_B", "SHOP_C"):
+        register_client(org_code, f"쇼핑몰 {org_code[-1]}", [f"https://{org_code.lower()}.example"])
+        register_device(subscriber, "Mozilla/5.0 (Windows NT 10.0) Chrome/156.0", org_code)
+    phone = "Mozilla/5.0 (Linux; Android 14; Pixel 7) Chrome/156.0 Mobile Safari/537.36"
+    for _ in range(3):
+        register_device(subscriber, phone, "SHOP_A")
+    live = active_devices(subscriber.id)
+    assert sorted(device.site for device in live) == ["SHOP_A", "SHOP_A", "SHOP_B", "SHOP_C"]
+    assert [is_phone(device) for device in live if device.site == "SHOP_A"] == [True, True]
+
+
+def test_a_phone_is_labelled_as_a_phone(app):
+    from app.cloud.devices import register_device
+
+    subscriber, _certificate = subscriber_with_certificate()
+    device, _token = register_device(subscriber, "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari", "")
+    assert is_phone(device) and described(device) == "Safari · iOS · 금융인증서비스"

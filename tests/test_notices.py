@@ -22,7 +22,7 @@ def notices_to(phone: str) -> list[str]:
 
 def test_a_new_auto_connect_device_is_announced(app):
     subscriber, _certificate = subscriber_with_certificate()
-    register_device(subscriber, "Mozilla/5.0 (Linux; Android 14) Chrome/156.0 Mobile")
+    register_device(subscriber, "Mozilla/5.0 (Linux; Android 14) Chrome/156.0 Mobile", "DEMO_RP")
     db.session.commit()
     (notice,) = notices_to(subscriber.phone)
     assert "자동연결" in notice and "Chrome · Android" in notice

@@ -1,8 +1,13 @@
 """자동연결 (auto-connect): a browser registered to reach a subscriber's cloud without SMS.
 
 The browser holds a random token in a cookie of the service; only its keyed hash is stored.
-A registration expires after a year unused, can be listed and revoked by the subscriber,
-and a subscriber has at most ``DEVICE_MAX`` (the least recently used one makes way).
+Browsers partition third-party cookies by the top-level site (CHIPS), so a registration made
+inside one relying party's page works on that RP's pages only, and one made on the service's
+own pages (issuance, 인증서 관리) works there only: each registration records its ``site``, and
+its label names the browser, the OS and the site. A registration expires after a year unused
+and can be listed and revoked by the subscriber. At most ``DEVICE_MAX`` live *per site*: a
+person who uses many sites is never locked out; the least recently used one of that site makes
+way.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from app import audit, notices
 from app.clock import utcnow
 from app.extensions import db
 from app.keyed_hash import keyed_hash
-from app.models import Device, Subscriber
+from app.models import Device, RpClient, Subscriber
 
 COOKIE_NAME = "fincert_device"
 
@@ -59,36 +64,62 @@ def label_from_user_agent(user_agent: str) -> str:
     return f"{browser} · {system}"
 
 
-def active_devices(subscriber_id: int) -> list[Device]:
-    """Registrations that still work, most recently used first."""
+PHONE_SYSTEMS = ("Android", "iOS")
+SERVICE_SITE = ""  # the service's own pages
+
+
+def is_phone(device: Device) -> bool:
+    """Whether the registration is a phone's (its label names a phone OS)."""
+    return device.label.split(" · ")[-1] in PHONE_SYSTEMS
+
+
+def site_name(site: str) -> str:
+    """The name people know a site by: the relying party's, or the service's own."""
+    if site == SERVICE_SITE:
+        return "금융인증서비스"
+    client = db.session.get(RpClient, site)
+    return client.name if client else site
+
+
+def described(device: Device) -> str:
+    """``Chrome · Android · 데모 이용기관``: one browser on two sites reads as two entries."""
+    return f"{device.label} · {site_name(device.site)}"
+
+
+def active_devices(subscriber_id: int, site: str | None = None) -> list[Device]:
+    """Registrations that still work (of one site, if given), most recently used first."""
     cutoff = utcnow() - _idle_limit()
     query = (
         db.select(Device)
         .where(Device.subscriber_id == subscriber_id, Device.revoked_at.is_(None), Device.last_used_at > cutoff)
         .order_by(Device.last_used_at.desc())
     )
+    if site is not None:
+        query = query.where(Device.site == site)
     return list(db.session.scalars(query))
 
 
-def register_device(subscriber: Subscriber, user_agent: str) -> tuple[Device, str]:
-    """Register this browser; returns it with the token for its cookie (added to the current transaction)."""
+def register_device(subscriber: Subscriber, user_agent: str, site: str) -> tuple[Device, str]:
+    """Register this browser on ``site``; returns it with the token for its cookie (added to
+    the current transaction)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     device = Device(
         subscriber_id=subscriber.id,
         token_hash=keyed_hash("device-token", token),
         label=label_from_user_agent(user_agent)[:80],
+        site=site,
         created_at=now,
         last_used_at=now,
     )
     db.session.add(device)
     db.session.flush()
     limit = int(current_app.config["DEVICE_MAX"])
-    for stale in active_devices(subscriber.id)[limit:]:
+    for stale in active_devices(subscriber.id, site)[limit:]:
         stale.revoked_at = now
-        audit.record("device.evicted", subscriber_id=subscriber.id, device=stale.label)
-    audit.record("device.registered", subscriber_id=subscriber.id, device=device.label)
-    notices.notify_new_device(subscriber, device.label)
+        audit.record("device.evicted", subscriber_id=subscriber.id, device=described(stale))
+    audit.record("device.registered", subscriber_id=subscriber.id, device=described(device))
+    notices.notify_new_device(subscriber, described(device))
     return device, token
 
 
@@ -107,7 +138,7 @@ def revoke_device(device: Device) -> None:
     """연결 해제: the browser is forgotten at once."""
     if device.revoked_at is None:
         device.revoked_at = utcnow()
-        audit.record("device.revoked", subscriber_id=device.subscriber_id, device=device.label)
+        audit.record("device.revoked", subscriber_id=device.subscriber_id, device=described(device))
 
 
 def cookie_max_age() -> int:

@@ -1,4 +1,7 @@
-"""최근 이용 내역: a subscriber's recent audit events, in words (shown in 인증서 관리)."""
+"""최근 이용 내역: a subscriber's recent audit events, in words (shown in 인증서 관리).
+
+Times are shown in KST; certificates are named by their bank; an issuance is one entry.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,19 @@ from dataclasses import dataclass
 
 from app import rules
 from app.audit import recent_events
+from app.clock import kst
 from app.contract import SIGN_TYPES
 from app.extensions import db
-from app.models import AuditEvent, RpClient
+from app.models import AuditEvent, Bank, Certificate, RpClient
 
 HISTORY_LENGTH = 20
+# Recorded for the RA's books; the same issuance shows as "인증서 발급" with its bank.
+NOT_SHOWN = {"order.redeemed"}
 
 
 def event_labels() -> dict[str, str]:
     return {
         "cloud.joined": "클라우드 가입",
-        "order.redeemed": "금융인증서 발급",
         "certificate.issued": "인증서 발급",
         "certificate.renewed": "인증서 갱신",
         "certificate.revoked": "인증서 폐지",
@@ -41,26 +46,41 @@ class HistoryEntry:
 
 def history(subscriber_id: int) -> list[HistoryEntry]:
     """The last events, newest first, in words."""
-    names = {client.org_code: client.name for client in db.session.scalars(db.select(RpClient))}
+    events = [e for e in recent_events(subscriber_id, HISTORY_LENGTH + 5) if e.kind not in NOT_SHOWN]
+    events = events[:HISTORY_LENGTH]
+    rp_names = {client.org_code: client.name for client in db.session.scalars(db.select(RpClient))}
+    bank_names = {bank.code: bank.name for bank in db.session.scalars(db.select(Bank))}
+    serials = {event.certificate_serial for event in events if event.certificate_serial}
+    banks_of_serial = {
+        serial: bank_names.get(bank_code, bank_code)
+        for serial, bank_code in db.session.execute(
+            db.select(Certificate.serial, Certificate.bank_code).where(Certificate.serial.in_(serials))
+        )
+    }
     labels = event_labels()
     return [
         HistoryEntry(
-            at=f"{event.at:%Y-%m-%d %H:%M}", label=labels.get(event.kind, event.kind), detail=_detail(event, names)
+            at=kst(event.at),
+            label=labels.get(event.kind, event.kind),
+            detail=_detail(event, rp_names, bank_names, banks_of_serial),
         )
-        for event in recent_events(subscriber_id, HISTORY_LENGTH)
+        for event in events
     ]
 
 
-def _detail(event: AuditEvent, names: dict[str, str]) -> str:
+def _detail(
+    event: AuditEvent, rp_names: dict[str, str], bank_names: dict[str, str], banks_of_serial: dict[str, str]
+) -> str:
     parts = []
     if event.rp_org_code:
-        parts.append(names.get(event.rp_org_code, event.rp_org_code))
+        parts.append(rp_names.get(event.rp_org_code, event.rp_org_code))
     if event.detail.get("sign_type"):
         parts.append(SIGN_TYPES.get(event.detail["sign_type"], ""))
     if event.detail.get("device"):
         parts.append(event.detail["device"])
+    bank = banks_of_serial.get(event.certificate_serial or "") or bank_names.get(event.bank_code or "", "")
+    if bank:
+        parts.append(f"{bank} 인증서")
     if event.kind == "pin.failed":
         parts.append(f"{event.detail.get('failures')}/{event.detail.get('limit')}회")
-    if event.bank_code:
-        parts.append(event.bank_code)
     return " · ".join(part for part in parts if part)

@@ -8,7 +8,7 @@ from datetime import date
 
 from app import audit
 from app.cloud.certificates import certificates_of, find_subscriber, state_of
-from app.cloud.devices import device_for_token, register_device
+from app.cloud.devices import described, device_for_token, register_device
 from app.extensions import db
 from app.models import WidgetTransaction
 from app.ra.orders import check_identity
@@ -16,7 +16,7 @@ from app.sms.codes import check_code, resend_code, send_code
 from app.widget import keypad as keypads
 from app.widget.lookups import challenge_of, order_of, subscriber_of
 from app.widget.steps import Flow, KeypadUse, Step, advance
-from app.widget.transactions import require
+from app.widget.transactions import require, site_of
 
 
 def begin(transaction: WidgetTransaction, device_token: str | None) -> bool:
@@ -29,7 +29,7 @@ def begin(transaction: WidgetTransaction, device_token: str | None) -> bool:
     if device is not None:
         transaction.device_id = device.id
         transaction.subscriber_id = device.subscriber_id
-        audit.record("device.used", subscriber_id=device.subscriber_id, device=device.label)
+        audit.record("device.used", subscriber_id=device.subscriber_id, device=described(device))
         enter_cloud(transaction)
         db.session.commit()
         return False
@@ -99,7 +99,7 @@ def grant_cloud_access(transaction: WidgetTransaction, *, auto_connect: bool, us
         advance(transaction, Step.NOCERT)
     else:
         if auto_connect:
-            device, token = register_device(subscriber, user_agent)
+            device, token = register_device(subscriber, user_agent, site_of(transaction))
             transaction.device_id = device.id
         audit.record("cloud.accessed", subscriber_id=subscriber.id, rp_org_code=transaction.rp_org_code)
         enter_cloud(transaction)

@@ -17,7 +17,7 @@ from app import rules
 from app.banks import get_bank, list_banks
 from app.clock import utcnow
 from app.cloud.certificates import certificates_of, state_of, x509_of
-from app.cloud.devices import active_devices
+from app.cloud.devices import active_devices, described, is_phone
 from app.cloud.history import history
 from app.models import Certificate, WidgetTransaction
 from app.personal_info import mask_phone
@@ -114,7 +114,7 @@ def manage(transaction: WidgetTransaction) -> dict[str, Any]:
     assert subscriber is not None
     return {
         "certificates": listed_certificates(transaction),
-        "devices": active_devices(subscriber.id),
+        "devices": [(device, described(device), is_phone(device)) for device in active_devices(subscriber.id)],
         "history": history(subscriber.id),
     }
 

@@ -15,7 +15,7 @@ from app.widget import keypad as keypads
 from app.widget.lookups import order_of, subscriber_of
 from app.widget.pin_entry import KeyOutcome, fresh_keypad, on_entry
 from app.widget.steps import Flow, KeypadUse, Step, advance
-from app.widget.transactions import TransactionFinished, open_transaction
+from app.widget.transactions import TransactionFinished, open_transaction, site_of
 
 
 def start(ref_num: str, auth_code: str, browser_id: str) -> WidgetTransaction:
@@ -71,7 +71,7 @@ def enable_auto_connect(transaction: WidgetTransaction, user_agent: str) -> str:
         raise TransactionFinished()
     subscriber = subscriber_of(transaction)
     assert subscriber is not None
-    device, token = register_device(subscriber, user_agent)
+    device, token = register_device(subscriber, user_agent, site_of(transaction))
     transaction.device_id = device.id
     db.session.commit()
     return token

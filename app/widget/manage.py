@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from app.cloud.certificates import WrongPin, change_pin, delete_certificate, state_of, unlock_private_key
-from app.cloud.devices import revoke_device
+from app.cloud.devices import described, revoke_device
 from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import db
 from app.models import Certificate, Device, WidgetTransaction
@@ -109,7 +109,7 @@ def disconnect(transaction: WidgetTransaction, device_id: int) -> bool:
         raise CertificateNotSelectable("선택할 수 없는 기기입니다.")
     revoke_device(device)
     this_browser = transaction.device_id == device.id
-    transaction.notice = f"{device.label} 기기의 자동연결을 해제했습니다."
+    transaction.notice = f"{described(device)}의 자동연결을 해제했습니다."
     db.session.commit()
     return this_browser
 

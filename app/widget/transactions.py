@@ -185,6 +185,12 @@ def cancel(transaction: WidgetTransaction) -> None:
     db.session.commit()
 
 
+def site_of(transaction: WidgetTransaction) -> str:
+    """Which site's pages show this transaction (what its cookies are partitioned by): the RP's,
+    when the widget runs inside the RP's page, else the service's own."""
+    return (transaction.rp_org_code or "") if transaction.origin else ""
+
+
 def hand_over(transaction: WidgetTransaction) -> None:
     """Give a finished transaction's result to its RP page, once: the response of this request
     carries it (``transaction.handoff``). A reload later shows the step without it."""

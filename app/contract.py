@@ -25,6 +25,7 @@ NONCE_REFUSED = "800003"  # missing, malformed, reused or expired nonce
 EXPIRED = "800004"  # the widget transaction ran out of time
 LOCKED = "800005"  # the certificate locked after too many wrong PINs
 CERTIFICATE_UNUSABLE = "800006"  # the certificate cannot be used (revoked, expired)
+NO_CERTIFICATE = "800007"  # the person closed the widget with no usable certificate in the cloud
 UNREACHABLE = "800009"  # the SDK could not reach the service (set by the SDK itself)
 
 SDK_CODES: dict[str, str] = {
@@ -35,5 +36,6 @@ SDK_CODES: dict[str, str] = {
     EXPIRED: "요청 시간이 지났습니다.",
     LOCKED: "비밀번호 오류 횟수 초과로 인증서가 잠겼습니다.",
     CERTIFICATE_UNUSABLE: "사용할 수 없는 인증서입니다.",
+    NO_CERTIFICATE: "사용할 수 있는 금융인증서가 없습니다. 발급 은행에서 발급받은 뒤 다시 시도해주세요.",
     UNREACHABLE: "금융인증서비스에 연결할 수 없습니다.",
 }

@@ -50,6 +50,18 @@ def into_main(response: Response) -> Response:
     return response
 
 
+BACK_TO_CURRENT = "지난 단계로는 돌아갈 수 없습니다. 현재 단계부터 계속해주세요."
+
+
+def push_step(response: Response, url: str) -> Response:
+    """Give a step reached by an htmx post its own history entry (``url`` names the step), so that
+    Back stays on the flow's page: the server then shows the current step again
+    (``BACK_TO_CURRENT``) instead of leaving the flow or repeating what was done."""
+    if wants_partial() and request.method == "POST" and response.status_code == 200:
+        response.headers["HX-Push-Url"] = url
+    return response
+
+
 def go_to(url: str) -> Response:
     """Navigate the browser: ``HX-Redirect`` for htmx, a 303 for a plain form post."""
     if wants_partial():

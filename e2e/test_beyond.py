@@ -79,7 +79,7 @@ def test_a_stale_qr_code_and_a_used_one_are_refused(desktop_context, mobile_cont
     phone.get_by_role("button", name="취소").click()
     expect(frame.get_by_role("alert")).to_contain_text("휴대폰에서 인증을 취소했습니다", timeout=10_000)
     frame.get_by_role("button", name="닫기").click()
-    expect(pc.get_by_role("status")).to_contain_text("800000")
+    expect(pc.get_by_role("status")).to_have_attribute("data-code", "800000")
 
 
 def test_pin_change_then_login_with_the_new_pin(desktop_page: Page, live_server, in_app):

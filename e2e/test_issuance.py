@@ -52,8 +52,7 @@ def test_issuance_with_otp_then_with_a_security_card_at_a_second_bank(page: Page
     widget_stage_two(page, live_server.url, AT_KB, PIN)
     expect(page.get_by_role("heading", name="발급 완료")).to_be_visible()
     expect(page.get_by_text("KB국민은행", exact=True)).to_be_visible()
-    page.get_by_label("자동연결").check()
-    page.get_by_role("button", name="자동연결 설정").click()
+    page.get_by_role("button", name="이 브라우저에 자동연결 설정").click()
     expect(page.get_by_role("status").filter(has_text="자동연결을 설정했습니다")).to_be_visible()
 
     bank_stage_one(page, live_server.url, "088", AT_SHINHAN, medium_answer=answer_card(in_app, "088", "demo088b"))

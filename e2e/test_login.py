@@ -99,7 +99,7 @@ def test_cancel_returns_800000_to_the_rp(desktop_page: Page, live_server, in_app
     page = desktop_page
     frame = start_login(page, live_server.rp_url, "desktop")
     frame.get_by_role("button", name="취소").click()
-    expect(page.get_by_role("status")).to_contain_text("800000")
+    expect(page.get_by_role("status")).to_have_attribute("data-code", "800000")
     expect(page.locator('iframe[title="금융인증서비스"]')).to_be_hidden()
 
 
@@ -121,7 +121,7 @@ def test_five_wrong_pins_lock_the_certificate_with_a_way_to_reissue(desktop_page
         "href", re.compile("/bank/004/")
     )
     frame.get_by_role("button", name="닫기").click()
-    expect(page.get_by_role("status")).to_contain_text("800005")
+    expect(page.get_by_role("status")).to_have_attribute("data-code", "800005")
 
 
 def test_no_certificate_leads_to_the_issuing_banks(desktop_page: Page, live_server, in_app):
@@ -155,4 +155,4 @@ def test_an_expired_transaction_says_so_and_tells_the_rp(phone_page: Page, live_
     enter_identity(frame, NAME, PHONE, BIRTH)
     expect(frame.get_by_role("alert")).to_contain_text("요청 시간(10분)이 지났습니다")
     frame.get_by_role("button", name="닫기").click()
-    expect(page.get_by_role("status")).to_contain_text("800004")
+    expect(page.get_by_role("status")).to_have_attribute("data-code", "800004")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from flask import current_app
@@ -14,7 +13,7 @@ from app.extensions import db
 from app.keyed_hash import unseal_value
 from app.models import DemoBankApplication, SmsChallenge
 from app.personal_info import format_phone, mask_phone
-from app.sms.codes import seconds_until_resend
+from app.sms.timers import code_timers
 
 
 def customer(_application: DemoBankApplication) -> dict[str, Any]:
@@ -25,10 +24,8 @@ def customer(_application: DemoBankApplication) -> dict[str, Any]:
 def extra(application: DemoBankApplication) -> dict[str, Any]:
     challenge = db.session.get(SmsChallenge, application.sms_challenge_id)
     assert challenge is not None
-    return {
+    return code_timers(challenge) | {
         "masked_phone": mask_phone(challenge.phone),
-        "resend_in": seconds_until_resend(challenge),
-        "expires_at": int(challenge.expires_at.replace(tzinfo=UTC).timestamp()),
         "channel": get_bank(application.bank_code).extra_auth,
     }
 

@@ -33,7 +33,7 @@ from app.extensions import db
 from app.forms import InvalidForm, parsed, validated
 from app.models import Bank, DemoBankApplication
 from app.qr import qr_svg_inline
-from app.rendering import attach_error, go_to, into_main, render_page
+from app.rendering import BACK_TO_CURRENT, attach_error, go_to, into_main, push_step, render_page
 
 bp = Blueprint("bank", __name__, url_prefix="/bank/<code>")
 
@@ -99,9 +99,12 @@ def render_step(application: DemoBankApplication, *, status: int = 200, **extra:
     }
     if spec.form is not None:
         context["form"] = spec.form(formdata=None)
+    if request.method == "GET" and request.args.get("at", application.step) != application.step:
+        context["flow_error"] = BACK_TO_CURRENT  # Back (or an old tab) asked for a past step
     context.update(spec.context(application))
     context.update(extra)
-    return into_main(_page("partials/bank/application.html", status=status, **context))
+    response = into_main(_page("partials/bank/application.html", status=status, **context))
+    return push_step(response, url_for("bank.application", application_id=application.id, at=application.step))
 
 
 def _current_form(application: DemoBankApplication) -> Any:

@@ -1,16 +1,19 @@
-"""The demo relying party at ``/rp/demo/``, served so that it can run on another origin.
+"""The demo relying party at ``/rp/demo/`` ("한빛마켓"), served so that it runs on another origin.
 
 It behaves like a real RP: its server asks the service for a one-time nonce, its page calls
 ``FinCert.Sdk.sign`` from the service's ``fincert.js``, and its server verifies the returned
-CMS with the verifier against the exact text it asked to be signed. (It calls the service's
-functions directly; a separate RP would call ``POST /api/v1/rp/nonces`` the same way.)
+CMS with the verifier against the exact text it asked to be signed. Each page's request has its
+own nonce (several tabs never disturb one another): the server remembers the nonces it asked
+for in the visitor's session and takes back the one the page returns. (It calls the service's
+functions directly; a separate RP calls ``POST /api/v1/rp/nonces`` the same way.)
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, request, session
+from flask import Blueprint, current_app, jsonify, redirect, request, session
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -29,9 +32,11 @@ bp = Blueprint("rpdemo", __name__, url_prefix="/rp/demo")
 
 
 class ResultForm(FlaskForm):
-    """What the page posts back after ``FinCert.Sdk.sign`` succeeded."""
+    """What the page posts back after ``FinCert.Sdk.sign`` succeeded: the signed value and the
+    nonce of that page's request."""
 
     signed_val = StringField(validators=[DataRequired(), Length(max=20000)])
+    nonce = StringField(validators=[DataRequired(), Length(max=128)])
 
 
 class TransferForm(ResultForm):
@@ -57,12 +62,28 @@ def transfer_text(bank_name: str, account: str, amount: str) -> str:
     return f"[데모 이용기관] 이체\n받는 분 계좌: {bank_name} {account}\n금액: {int(amount):,}원"
 
 
+OUTSTANDING_NONCES = 10  # requests a visitor may have open at once (tabs, windows)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 @bp.before_request
-def widget_sources() -> None:
-    """The RP's pages load the SDK, call the service and frame the widget from its origin."""
-    widget_origin = current_app.config["PUBLIC_URL"].rstrip("/")
+def widget_sources() -> ResponseReturnValue | None:
+    """The RP's pages load the SDK, call the service and frame the widget from its origin.
+
+    Opened on the service's own origin, the RP would be the service itself (not a relying party
+    the SDK accepts): send the visitor to the RP's own address instead.
+    """
+    widget_origin = _origin(current_app.config["PUBLIC_URL"])
+    rp_url = current_app.config["DEMO_RP_URL"]
+    if request.method == "GET" and _origin(request.url) == widget_origin and _origin(rp_url) != widget_origin:
+        return redirect(rp_url.rstrip("/") + request.full_path.split(bp.url_prefix, 1)[1].rstrip("?"), code=302)
     for directive in ("script-src", "connect-src", "frame-src"):
         allow_sources(directive, [widget_origin])
+    return None
 
 
 def _client() -> RpClient:
@@ -73,6 +94,7 @@ def _page(partial: str, status: int = 200, **context) -> ResponseReturnValue:
     api_key, _secret = demo_credentials()
     return render_page(
         partial,
+        layout="rp",
         status=status,
         sdk_url=current_app.config["PUBLIC_URL"].rstrip("/") + "/static/js/fincert.js",
         org_code=DEMO_ORG_CODE,
@@ -98,8 +120,11 @@ def prepare() -> ResponseReturnValue:
         form = TransferForm()
         banks = {bank.code: bank.name for bank in list_banks()}
         form.signed_val.validators = []
+        form.nonce.validators = []
         if not form.validate_on_submit() or form.bank_code.data not in banks:
-            errors = {name: messages[0] for name, messages in form.errors.items() if name != "signed_val"}
+            errors = {
+                name: messages[0] for name, messages in form.errors.items() if name not in ("signed_val", "nonce")
+            }
             if form.bank_code.data not in banks:
                 errors.setdefault("bank_code", "받는 은행을 선택해주세요.")
             return jsonify(errors=errors), 422
@@ -110,16 +135,19 @@ def prepare() -> ResponseReturnValue:
             return jsonify(errors={"form": "페이지를 새로 고친 뒤 다시 시도해주세요."}), 400
         sign_type, text = "01", "로그인"
     record = issue_nonce(_client())
-    session["rp_nonce"] = record.nonce
+    session["rp_nonces"] = [*session.get("rp_nonces", []), record.nonce][-OUTSTANDING_NONCES:]
     return jsonify(nonce=record.nonce, signType=sign_type, plainText=text)
 
 
-def _verify(plain_text: str, sign_type: str, signed_val: str):
-    expected_nonce = session.pop("rp_nonce", None)
-    if not expected_nonce:
-        raise NonceRejected("로그인 요청 정보가 없습니다. 처음부터 다시 시도해주세요.")
+def _verify(form: ResultForm, plain_text: str, sign_type: str):
+    """Verify this page's result with the nonce this visitor asked for (used up either way)."""
+    outstanding = session.get("rp_nonces", [])
+    nonce = form.nonce.data
+    if nonce not in outstanding:
+        raise NonceRejected("이 요청 정보를 찾을 수 없습니다. 처음부터 다시 시도해주세요.")
+    session["rp_nonces"] = [other for other in outstanding if other != nonce]
     return verify_for_rp(
-        _client(), signed_val=signed_val, plain_text=plain_text, sign_type=sign_type, nonce=expected_nonce
+        _client(), signed_val=form.signed_val.data, plain_text=plain_text, sign_type=sign_type, nonce=nonce
     )
 
 
@@ -130,7 +158,7 @@ def login() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page("partials/rpdemo/failed.html", status=422, reason="서명 결과가 없습니다.")
     try:
-        signer = _verify("로그인", "01", form.signed_val.data)
+        signer = _verify(form, "로그인", "01")
     except (VerificationError, NonceRejected) as error:
         return _page("partials/rpdemo/failed.html", status=422, reason=error.message)
     session["rp_user"] = {"name": signer.name, "bank": signer.bank_name, "serial": signer.serial}
@@ -152,7 +180,7 @@ def transfer() -> ResponseReturnValue:
         return _page("partials/rpdemo/transfer.html", status=422, form=form, banks=list_banks())
     text = transfer_text(banks[form.bank_code.data], re.sub(r"\s", "", form.account.data), form.amount.data)
     try:
-        signer = _verify(text, "02", form.signed_val.data)
+        signer = _verify(form, text, "02")
     except (VerificationError, NonceRejected) as error:
         return _page("partials/rpdemo/failed.html", status=422, reason=error.message)
     return _page("partials/rpdemo/transferred.html", signer=signer, text=text)

@@ -138,6 +138,11 @@ def send_code(phone: str, scope: str, *, channel: str = "sms", sender: str = SER
     return challenge
 
 
+def resend_at(challenge: SmsChallenge) -> datetime:
+    """When 재전송 becomes possible."""
+    return challenge.sent_at + timedelta(seconds=rules.current().sms_resend_after)
+
+
 def seconds_until_resend(challenge: SmsChallenge) -> int:
     wait = challenge.sent_at + timedelta(seconds=rules.current().sms_resend_after) - utcnow()
     return max(0, int(wait.total_seconds() + 0.999))

@@ -7,7 +7,6 @@ included) happened in a service before the step is rendered.
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from typing import Any
 
 from cryptography import x509
@@ -19,14 +18,30 @@ from app.clock import utcnow
 from app.cloud.certificates import certificates_of, state_of, x509_of
 from app.cloud.devices import active_devices, described, is_phone
 from app.cloud.history import history
+from app.contract import LOGIN, SIGN_TYPES
 from app.models import Certificate, WidgetTransaction
 from app.personal_info import mask_phone
 from app.qr import qr_svg_inline
-from app.sms.codes import seconds_until_resend
+from app.sms.timers import code_timers
 from app.widget import keypad as keypads
 from app.widget import rotating_qr
-from app.widget.forms import AutoConnectForm
-from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, subscriber_of
+from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, rp_of, subscriber_of
+
+
+def start(transaction: WidgetTransaction) -> dict[str, Any]:
+    """화면을 터치해주세요, named for what is asked: a login, a signature, or 인증서 관리."""
+    if transaction.purpose == "manage":
+        return {"heading": "인증서 관리", "subtitle": "인증서 관리를 시작하려면 화면을 터치해주세요"}
+    if transaction.sign_type and transaction.sign_type != LOGIN:
+        label = SIGN_TYPES.get(transaction.sign_type, "전자서명")
+        return {"heading": "금융인증 전자서명", "subtitle": f"{label} 전자서명을 시작하려면 화면을 터치해주세요"}
+    return {}
+
+
+def consent(transaction: WidgetTransaction) -> dict[str, Any]:
+    """Where 자동연결 will apply: cookies are kept per site, so the promise names the site."""
+    client = rp_of(transaction)
+    return {"site_name": client.name if client and transaction.origin else "금융인증서비스"}
 
 
 def identify(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -42,11 +57,7 @@ def identify(transaction: WidgetTransaction) -> dict[str, Any]:
 def sms(transaction: WidgetTransaction) -> dict[str, Any]:
     challenge = challenge_of(transaction)
     assert challenge is not None
-    return {
-        "masked_phone": mask_phone(challenge.phone),
-        "expires_at": int(challenge.expires_at.replace(tzinfo=UTC).timestamp()),
-        "resend_in": seconds_until_resend(challenge),
-    }
+    return code_timers(challenge) | {"masked_phone": mask_phone(challenge.phone)}
 
 
 def listed_certificates(transaction: WidgetTransaction) -> list[tuple[Certificate, Any]]:
@@ -152,7 +163,7 @@ def certificate_details(certificate: Certificate) -> dict[str, str]:
 def issued(transaction: WidgetTransaction) -> dict[str, Any]:
     certificate = certificate_of(transaction)
     assert certificate is not None
-    return {"certificate": certificate, "bank": get_bank(certificate.bank_code), "auto_connect_form": AutoConnectForm()}
+    return {"certificate": certificate, "bank": get_bank(certificate.bank_code)}
 
 
 def _handoff(transaction: WidgetTransaction) -> str | None:

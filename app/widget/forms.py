@@ -60,7 +60,7 @@ class IssueStartForm(FlaskForm):
 
 
 class AutoConnectForm(FlaskForm):
-    auto_connect = BooleanField("자동연결")
+    """이 브라우저에 자동연결 설정, at the end of an issuance (one button)."""
 
 
 class DeviceForm(FlaskForm):

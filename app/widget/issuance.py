@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.browser import browser_hash
+from app.clock import utcnow
 from app.cloud.devices import register_device
 from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import db
@@ -19,9 +21,21 @@ from app.widget.transactions import TransactionFinished, open_transaction, site_
 
 
 def start(ref_num: str, auth_code: str, browser_id: str) -> WidgetTransaction:
-    """The order these codes unlock, as a new stage-2 transaction (wrong 인가코드 are counted)."""
+    """The order these codes unlock, as a stage-2 transaction (wrong 인가코드 are counted).
+
+    The same browser coming back with the same codes (Back to the bank's page and 계속 again)
+    continues the transaction it already has, at its current step, with nothing sent again.
+    """
     order = open_order(ref_num, auth_code)
-    return open_transaction(Flow.ISSUE, browser_id, order=order)
+    ongoing = db.session.scalars(
+        db.select(WidgetTransaction).where(
+            WidgetTransaction.order_id == order.id,
+            WidgetTransaction.browser_hash == browser_hash(browser_id),
+            WidgetTransaction.status == "open",
+            WidgetTransaction.expires_at > utcnow(),
+        )
+    ).first()
+    return ongoing or open_transaction(Flow.ISSUE, browser_id, order=order)
 
 
 @on_entry(Step.NEW_PIN)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
 from app.browser import browser_id
 from app.errors import ServiceError
-from app.rendering import attach_error, into_main, render_page
+from app.forms import parsed
+from app.rendering import attach_error, go_to, into_main, render_page
 from app.widget import issuance
 from app.widget.forms import AutoConnectForm, IssueStartForm
 from app.widget.pages import bp, current_transaction, set_device_cookie, step_response
@@ -29,16 +30,15 @@ def issue() -> ResponseReturnValue:
         # This page is before any transaction: the refusal goes on its own form.
         attach_error(form, error.field or "ref_num", error.message)
         return into_main(render_page(ISSUE_START, layout="widget", status=error.status, form=form))
-    return step_response(transaction)
+    # Post/redirect/get: a reload shows the current step instead of posting the codes again.
+    return go_to(url_for("widget.show", transaction_id=transaction.id))
 
 
 @bp.post("/t/<transaction_id>/auto-connect")
 def auto_connect(transaction_id: str) -> ResponseReturnValue:
     """After issuance: 자동연결 for this browser."""
     transaction = current_transaction(transaction_id)
-    form = AutoConnectForm()
-    if not form.validate_on_submit() or not form.auto_connect.data:
-        return step_response(transaction, status=422, auto_connect_error="자동연결을 설정하려면 체크해주세요.")
+    parsed(AutoConnectForm)
     token = issuance.enable_auto_connect(transaction, request.headers.get("User-Agent", ""))
     response = step_response(transaction, auto_connected=True)
     set_device_cookie(response, token)

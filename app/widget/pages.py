@@ -16,12 +16,12 @@ from flask.typing import ResponseReturnValue
 
 from app.browser import known_browser_id
 from app.cloud.devices import COOKIE_NAME, cookie_max_age
-from app.contract import SIGN_TYPES
+from app.contract import BAD_REQUEST, SIGN_TYPES
 from app.errors import ServiceError
 from app.extensions import db
 from app.forms import InvalidForm
 from app.models import WidgetTransaction
-from app.rendering import attach_error, into_main, render_page
+from app.rendering import attach_error, into_main, push_step, render_page
 from app.security_headers import allow_framing_by
 from app.step_machine import IllegalMove
 from app.widget import transactions
@@ -62,8 +62,12 @@ def render_step(transaction: WidgetTransaction, *, status: int = 200, **extra: A
 
 
 def step_response(transaction: WidgetTransaction, *, status: int = 200, **extra: Any) -> Response:
-    """A step reached by a post: it replaces the whole step container."""
-    return into_main(render_step(transaction, status=status, **extra))
+    """A step reached by a post: it replaces the whole step container. On the service's own pages
+    (not inside an RP's page, whose history is the RP's) the step gets a history entry."""
+    response = into_main(render_step(transaction, status=status, **extra))
+    if transaction.origin is None:
+        push_step(response, url_for("widget.show", transaction_id=transaction.id, at=transaction.step))
+    return response
 
 
 def set_device_cookie(response: Response, token: str) -> None:
@@ -113,7 +117,11 @@ def show_error(error: ServiceError) -> ResponseReturnValue:
             transaction = None
     if transaction is None:
         response = render_page(
-            "partials/widget/problem.html", layout="widget", status=error.status, message=error.message
+            "partials/widget/problem.html",
+            layout="widget",
+            status=error.status,
+            message=error.message,
+            sdk_code=error.sdk_code or BAD_REQUEST,
         )
     else:
         response = render_step(transaction, status=error.status, **_error_context(transaction, error))

@@ -15,7 +15,7 @@ from app import ratelimit
 from app.banks import UnknownBank, get_bank, issue_page_url
 from app.forms import parsed
 from app.qr import qr_svg
-from app.rendering import render_page, wants_partial
+from app.rendering import BACK_TO_CURRENT, render_page, wants_partial
 from app.widget import cloud_access, signing, transactions
 from app.widget import keypad as keypads
 from app.widget.forms import CertificateForm, ConsentForm, IdentifyForm, KeyForm, SmsCodeForm
@@ -42,7 +42,10 @@ def show(transaction_id: str) -> ResponseReturnValue:
         if cleared:
             clear_device_cookie(response)
         return response
-    return render_step(transaction, banks_open=request.args.get("banks") == "1")
+    past_step = request.args.get("at", transaction.step) != transaction.step  # Back, or an old tab
+    return render_step(
+        transaction, banks_open=request.args.get("banks") == "1", flow_error=BACK_TO_CURRENT if past_step else None
+    )
 
 
 @bp.post("/t/<transaction_id>/start")

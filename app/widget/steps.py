@@ -94,7 +94,7 @@ STEPS: StepTable[Step] = StepTable(
     steps={
         Step.START: WidgetStep(
             "partials/widget/start.html", "금융인증 로그인 선택", "금융인증서비스 시작을 위해 화면을 터치해주세요",
-            flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.IDENTIFY, *INTO_CLOUD),
+            context=contexts.start, flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.IDENTIFY, *INTO_CLOUD),
         ),
         Step.IDENTIFY: WidgetStep(
             "partials/widget/identify.html", "가입정보 입력",
@@ -110,7 +110,7 @@ STEPS: StepTable[Step] = StepTable(
         ),
         Step.CONSENT: WidgetStep(
             "partials/widget/consent.html", "클라우드 접근 권한 확인",
-            "이 브라우저에서 금융인증서 클라우드를 이용하도록 허용합니다", form=ConsentForm,
+            "이 브라우저에서 금융인증서 클라우드를 이용하도록 허용합니다", context=contexts.consent, form=ConsentForm,
             flows=_flows(SIGN, MANAGE, REMOTE), next=INTO_CLOUD,
         ),
         Step.SELECT: WidgetStep(

@@ -30,12 +30,14 @@ from app.widget.steps import STEPS, Flow, Step, advance
 class TransactionMissing(ServiceError):
     status = 404
     code = "transaction_missing"
+    sdk_code = contract.BAD_REQUEST
     message = "요청을 찾을 수 없습니다. 이용기관 화면에서 처음부터 다시 시작해주세요."
 
 
 class TransactionForeign(ServiceError):
     status = 403
     code = "transaction_foreign"
+    sdk_code = contract.BAD_REQUEST
     message = "다른 브라우저에서 시작된 요청입니다. 이 브라우저에서 처음부터 다시 시작해주세요."
 
 
@@ -52,6 +54,7 @@ class TransactionExpired(ServiceError):
 class TransactionFinished(ServiceError):
     status = 409
     code = "transaction_finished"
+    sdk_code = contract.BAD_REQUEST
     message = "이미 완료된 요청입니다. 같은 요청은 다시 처리할 수 없습니다."
 
 
@@ -178,10 +181,14 @@ def complete(transaction: WidgetTransaction, result: dict[str, Any]) -> None:
 
 
 def cancel(transaction: WidgetTransaction) -> None:
-    """취소: the RP's request ends with code 800000."""
+    """취소 or 닫기: the RP's request ends with 800000, or with 800007 when the person had no
+    usable certificate (closing the bank list is not a change of mind)."""
     if transaction.status != "open":
         raise TransactionFinished()
-    close(transaction, "cancelled", sdk_result(contract.CANCELLED))
+    if transaction.step == Step.NOCERT:
+        close(transaction, "failed", sdk_result(contract.NO_CERTIFICATE))
+    else:
+        close(transaction, "cancelled", sdk_result(contract.CANCELLED))
     db.session.commit()
 
 

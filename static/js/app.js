@@ -35,9 +35,16 @@
     });
   }
 
-  // <span data-countdown-until="EPOCH_SECONDS"> shows the time left as m:ss.
+  // <span data-countdown-until="EPOCH_SECONDS"> shows the time left as m:ss;
+  // [data-enable-at] stays disabled and [data-hide-at] visible until that moment (재전송).
   function tickCountdowns() {
     var now = Date.now() / 1000;
+    document.querySelectorAll("[data-enable-at]").forEach(function (el) {
+      el.disabled = now < Number(el.dataset.enableAt);
+    });
+    document.querySelectorAll("[data-hide-at]").forEach(function (el) {
+      el.hidden = now >= Number(el.dataset.hideAt);
+    });
     document.querySelectorAll("[data-countdown-until]").forEach(function (el) {
       var left = Math.max(0, Math.round(Number(el.dataset.countdownUntil) - now));
       var text = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");

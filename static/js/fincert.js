@@ -29,19 +29,80 @@
     return options[name] || settings[name] || function () {};
   }
 
+  // Navigating the iframe with location.replace adds no entry to the page's history, so Back
+  // never strands a blank widget. Instead, opening the widget pushes one entry of the RP
+  // page's own: Back closes the widget (the request is cancelled, fail gets 800000).
+  function navigateFrame(url) {
+    try {
+      frame.contentWindow.location.replace(url);
+    } catch (error) {
+      frame.src = url;
+    }
+  }
+
+  var historyMark = null;
+  var ignoreNextPop = false;
+
+  function markHistory() {
+    historyMark = "fincert-" + Date.now() + "-" + Math.random().toString(36).slice(2);
+    var state = Object.assign({}, history.state || {}, { fincert: historyMark });
+    history.pushState(state, "");
+  }
+
+  // Take our history entry back before the RP hears the outcome (it may navigate at once).
+  function unmarkHistory(then) {
+    if (!historyMark || !history.state || history.state.fincert !== historyMark) {
+      historyMark = null;
+      then();
+      return;
+    }
+    historyMark = null;
+    ignoreNextPop = true;
+    var done = false;
+    function finish() {
+      if (done) return;
+      done = true;
+      window.removeEventListener("popstate", finish);
+      ignoreNextPop = false;
+      then();
+    }
+    window.addEventListener("popstate", finish);
+    history.back();
+    window.setTimeout(finish, 600);
+  }
+
+  window.addEventListener("popstate", function () {
+    if (ignoreNextPop || !open || !historyMark) return;
+    historyMark = null;  // Back already took our entry
+    cancelOpen();
+  });
+
+  // Ask the widget to cancel its transaction (so the service records it); if it cannot answer
+  // (not loaded yet, or gone), close here with the same code.
+  function cancelOpen() {
+    var current = open;
+    if (frame && frame.contentWindow) frame.contentWindow.postMessage({ type: "fincert:cancel" }, WIDGET_ORIGIN);
+    window.setTimeout(function () {
+      if (open === current) close({ ok: false, code: "800000", message: "사용자가 취소했습니다." });
+    }, 1500);
+  }
+
   function close(outcome) {
     if (!open) return;
     var current = open;
     open = null;
     window.removeEventListener("message", current.listener);
+    window.clearTimeout(current.loadTimer);
     hideFrame();
-    frame.src = WIDGET_ORIGIN + "/widget/warm";
+    navigateFrame(WIDGET_ORIGIN + "/widget/warm");
     if (current.returnFocus && current.returnFocus.focus) current.returnFocus.focus();
-    if (outcome.ok) {
-      current.success({ certSeqNum: outcome.certSeqNum, signedVals: outcome.signedVals, certificate: outcome.certificate });
-    } else {
-      current.fail({ code: outcome.code || "800000", message: outcome.message || "사용자가 취소했습니다." });
-    }
+    unmarkHistory(function () {
+      if (outcome.ok) {
+        current.success({ certSeqNum: outcome.certSeqNum, signedVals: outcome.signedVals, certificate: outcome.certificate });
+      } else {
+        current.fail({ code: outcome.code || "800000", message: outcome.message || "사용자가 취소했습니다." });
+      }
+    });
   }
 
   function fail(current, code, message) {
@@ -93,7 +154,7 @@
     frame.removeAttribute("aria-hidden");
     frame.tabIndex = 0;
     backdrop.style.display = "block";
-    frame.src = url;
+    navigateFrame(url);
     frame.focus();
   }
 
@@ -111,7 +172,7 @@
       if (data.type === "fincert:result") {
         close(data.result || {});
       } else if (data.type === "fincert:close") {
-        close({ ok: false, code: "800000", message: "사용자가 취소했습니다." });
+        close({ ok: false, code: data.code || "800000", message: data.message || "사용자가 취소했습니다." });
       }
     };
     open = {
@@ -122,6 +183,7 @@
     };
     window.addEventListener("message", listener);
     backdrop.style.display = "block";
+    markHistory();
 
     fetch(WIDGET_ORIGIN + "/widget/transactions", {
       method: "POST",

@@ -16,11 +16,18 @@
     status.textContent = messages.join(" ");
   }
 
+  // What the visitor reads when the SDK reports a failure: a cancellation is not an error.
+  function explain(error) {
+    status.dataset.code = error.code;  // what the SDK reported, for the RP's own tests
+    if (error.code === "800000") return "금융인증을 취소했습니다.";
+    return error.message + " (오류 코드 " + error.code + ")";
+  }
+
   document.querySelectorAll("[data-fincert-manage]").forEach(function (button) {
     button.addEventListener("click", function () {
       FinCert.Sdk.manage({
         success: function () { status.textContent = "인증서 관리를 마쳤습니다."; },
-        fail: function (error) { status.textContent = error.message + " (코드 " + error.code + ")"; }
+        fail: function (error) { status.textContent = explain(error); }
       });
     });
   });
@@ -48,10 +55,11 @@
             success: function (result) {
               status.textContent = "서명을 확인하고 있습니다…";
               form.querySelector('input[name="signed_val"]').value = result.signedVals[0];
+              form.querySelector('input[name="nonce"]').value = answer.body.nonce;
               form.submit();
             },
             fail: function (error) {
-              status.textContent = error.message + " (코드 " + error.code + ")";
+              status.textContent = explain(error);
             }
           });
         })

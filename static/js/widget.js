@@ -33,13 +33,27 @@
         if (pending) {
           deliver(pending);
         } else {
-          toParent({ type: "fincert:close" }, "*");
+          // No result to hand over (e.g. the request could not be found): say why, if we know.
+          toParent({ type: "fincert:close", code: button.dataset.fincertCode, message: button.dataset.fincertMessage }, "*");
         }
       });
     });
   }
 
   document.addEventListener("fincert:content", function (event) { wire(event.detail.root); });
+
+  // The RP page asks to cancel (its visitor pressed Back): cancel like the ✕ button, or close
+  // when the request has already ended.
+  window.addEventListener("message", function (event) {
+    if (event.source !== window.parent || !event.data || event.data.type !== "fincert:cancel") return;
+    var cancel = document.querySelector('button[aria-label="취소"]');
+    if (cancel) {
+      cancel.click();
+    } else {
+      var close = document.querySelector("[data-fincert-close]");
+      if (close) close.click(); else toParent({ type: "fincert:close" }, "*");
+    }
+  });
 
   // Escape cancels, like closing a dialog.
   document.addEventListener("keydown", function (event) {

@@ -114,9 +114,12 @@ def context_options(playwright: Playwright, family: str) -> dict:
 
 
 def _open_context(
-    request: pytest.FixtureRequest, browser: Browser, playwright: Playwright, family: str
+    request: pytest.FixtureRequest, browser: Browser, playwright: Playwright, family: str, options: dict | None = None
 ) -> Iterator[BrowserContext]:
-    context = browser.new_context(**context_options(playwright, family))
+    """A context of ``family`` (or with ``options``, e.g. another screen size), traced; a failed
+    test leaves its trace and screenshots in e2e-artifacts/."""
+    settings = {**options, "locale": "ko-KR", "timezone_id": "Asia/Seoul"} if options else None
+    context = browser.new_context(**(settings or context_options(playwright, family)))
     context.set_default_timeout(10_000)
     context.tracing.start(screenshots=True, snapshots=True)
     yield context

@@ -163,4 +163,3 @@ def widget_stage_two(page: Page, service_url: str, customer: dict, pin: str) -> 
     type_pin(page, pin)
     expect(page.get_by_role("heading", name="비밀번호 확인")).to_be_visible()
     type_pin(page, pin)
-

@@ -129,6 +129,10 @@ def test_a_warning_before_the_lock_and_another_certificate_after_it(desktop_page
     for _ in range(4):
         type_pin(frame, WRONG_PIN)
     expect(frame.get_by_role("alert").filter(has_text="4/5회")).to_contain_text("1회 더 틀리면 인증서가 잠깁니다")
+    keypad = frame.get_by_role("form", name=re.compile("보안 키패드"))
+    keypad.get_by_role("button", name=WRONG_PIN[0], exact=True).click()  # typing again clears the message
+    expect(frame.locator("#pin-error")).to_have_text("")
+    keypad.get_by_role("button", name="전체삭제").click()
     type_pin(frame, WRONG_PIN)
     expect(frame.get_by_role("heading", name="인증서 선택")).to_be_visible()
     expect(frame.get_by_role("alert").first).to_contain_text("잠겼습니다")

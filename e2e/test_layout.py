@@ -109,3 +109,29 @@ def test_phone_targets_are_at_least_44_px(phone_page: Page, live_server, in_app)
             if box and (box["width"] < 44 or box["height"] < 44):
                 small.append((path, target.inner_text()[:30], round(box["width"]), round(box["height"])))
     assert small == []
+
+
+def test_stacked_buttons_do_not_touch(desktop_page: Page, live_server, in_app):
+    page = desktop_page
+    subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH)
+    page.goto(f"{live_server.rp_url}/rp/demo/")
+    gaps = [_gap(page.get_by_role("button", name="금융인증서 로그인"), page.get_by_role("button", name="인증서 관리"))]
+    page.get_by_role("button", name="금융인증서 로그인").click()
+    frame = widget(page)
+    from e2e.flows import allow_cloud_access, enter_identity, enter_sms_code
+
+    enter_identity(frame, NAME, PHONE, BIRTH)
+    enter_sms_code(frame, page, live_server.url, PHONE)
+    allow_cloud_access(frame, auto_connect=False)
+    names = ("휴대폰으로 인증", "인증서 관리", "발급가능한 은행보기")
+    buttons = [frame.get_by_role("button", name=name) for name in names]
+    gaps += [_gap(upper, lower) for upper, lower in zip(buttons, buttons[1:], strict=False)]
+    assert all(gap >= 8 for gap in gaps), gaps
+
+
+def _gap(first, second) -> float:
+    """The space between two boxes, horizontally or vertically, whichever separates them."""
+    a, b = first.bounding_box(), second.bounding_box()
+    horizontal = max(b["x"] - (a["x"] + a["width"]), a["x"] - (b["x"] + b["width"]))
+    vertical = max(b["y"] - (a["y"] + a["height"]), a["y"] - (b["y"] + b["height"]))
+    return max(horizontal, vertical)

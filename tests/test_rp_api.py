@@ -65,3 +65,12 @@ def test_the_verify_api_refuses_malformed_bodies(client, registered, body):
 def test_register_refuses_a_bad_origin(runner):
     result = runner.invoke(args=["rp", "register", "--org-code", "X1", "--name", "x", "--origin", "ftp://bad"])
     assert result.exit_code != 0
+
+
+def test_the_demo_rp_opened_on_the_services_own_origin_goes_to_its_own_address(app, client):
+    """On the widget's origin the SDK would refuse the page (it is not a relying party there)."""
+    response = client.get("/rp/demo/transfer?x=1", base_url=app.config["PUBLIC_URL"])
+    assert response.status_code == 302
+    assert response.headers["Location"] == app.config["DEMO_RP_URL"].rstrip("/") + "/transfer?x=1"
+    on_its_own = client.get("/rp/demo/", base_url=app.config["DEMO_RP_URL"].split("/rp/")[0])
+    assert on_its_own.status_code == 200 and "한빛마켓" in on_its_own.get_data(as_text=True)

@@ -28,7 +28,7 @@ from app.widget.transactions import (
 )
 from tests.support import subscriber_with_certificate
 from tests.widget_driver import WidgetBrowser
-from tests.widget_services import HONG, PC, log_in, open_login, reload
+from tests.widget_services import HONG, PC, log_in, open_login, reach_cloud, reload
 
 EXPIRED_MESSAGE = "요청 시간(10분)이 지났습니다. 이용기관 화면에서 처음부터 다시 시작해주세요."
 
@@ -104,6 +104,15 @@ def test_cancel_ends_the_request_with_800000(app):
     with pytest.raises(TransactionFinished) as refused:
         transactions.cancel(transaction)
     assert refused.value.status == 409
+
+
+def test_closing_the_bank_list_of_someone_without_a_certificate_is_not_a_cancellation(app):
+    transaction = open_login()
+    reach_cloud(transaction)  # 홍길동 has no cloud account: the banks are offered
+    assert transaction.step == Step.NOCERT
+    transactions.cancel(transaction)
+    assert transaction.handoff["code"] == contract.NO_CERTIFICATE == "800007"
+    assert transaction.handoff["message"].startswith("사용할 수 있는 금융인증서가 없습니다")
 
 
 def test_a_finished_login_refuses_every_further_post(app):

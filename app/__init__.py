@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.testbed.routes import bp as testbed_bp
     from app.widget import issue_routes, manage_routes, remote_routes, routes, sdk_routes  # noqa: F401 - views
     from app.widget.pages import bp as widget_bp
+    from app.widget.sdk_routes import sdk_bp
 
     blueprints = (
         home_bp,
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         outbox_bp,
         testbed_bp,
         widget_bp,
+        sdk_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -339,12 +339,20 @@ def _open_sealed_key(certificate: Certificate, pin: str) -> bytes:
 
 
 def sign_contents(
-    certificate: Certificate, private_key: rsa.RSAPrivateKey, contents: list[bytes], *, pss: bool = False
+    certificate: Certificate,
+    private_key: rsa.RSAPrivateKey,
+    contents: list[bytes],
+    *,
+    pss: bool = False,
+    formats: list[cms.SignatureFormat] | None = None,
 ) -> list[bytes]:
-    """One detached CMS SignedData per content, with the signer's and the issuing CA's certificates."""
+    """One signature per content: each in its ``formats`` entry (default: a detached CMS
+    SignedData in a ContentInfo), with the signer's and the issuing CA's certificates."""
     signer = x509_of(certificate)
     chain = [current_ca().ca_cert]
-    return [cms.sign_detached(content, signer, private_key, chain, pss=pss) for content in contents]
+    shapes = formats or [cms.SignatureFormat(cms=cms.CmsOptions(pss=pss))] * len(contents)
+    assert len(shapes) == len(contents)
+    return [shape.sign(content, signer, private_key, chain) for content, shape in zip(contents, shapes, strict=True)]
 
 
 @overload
@@ -354,6 +362,7 @@ def sign_with_pin(
     contents: list[bytes],
     *,
     pss: bool = False,
+    formats: list[cms.SignatureFormat] | None = None,
     include_r: Literal[False] = False,
     **audit_detail: object,
 ) -> list[bytes]: ...
@@ -366,6 +375,7 @@ def sign_with_pin(
     contents: list[bytes],
     *,
     pss: bool = False,
+    formats: list[cms.SignatureFormat] | None = None,
     include_r: Literal[True],
     **audit_detail: object,
 ) -> SignedWithR: ...
@@ -377,6 +387,7 @@ def sign_with_pin(
     contents: list[bytes],
     *,
     pss: bool = False,
+    formats: list[cms.SignatureFormat] | None = None,
     include_r: bool = False,
     **audit_detail: object,
 ) -> list[bytes] | SignedWithR:
@@ -389,7 +400,7 @@ def sign_with_pin(
     if include_r and vid_of(x509_of(certificate)) is None:
         raise VidMissing()
     key_der = _open_sealed_key(certificate, pin)
-    signatures = sign_contents(certificate, _load_key(key_der), contents, pss=pss)
+    signatures = sign_contents(certificate, _load_key(key_der), contents, pss=pss, formats=formats)
     certificate.last_used_at = utcnow()
     audit.record(
         "signature.created",

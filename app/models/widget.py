@@ -16,7 +16,8 @@ class WidgetTransaction(db.Model):
     __tablename__ = "widget_transactions"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(10))  # sign | issue | manage | remote (app/widget/steps.py)
+    purpose: Mapped[str] = mapped_column(String(10))  # sign | issue | manage | remote | certlist (widget/steps.py)
+    lang: Mapped[str] = mapped_column(String(3), default="kor", server_default="kor")  # kor | eng
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | done | cancelled | failed
     step: Mapped[str] = mapped_column(String(20))
     browser_hash: Mapped[str] = mapped_column(String(64))
@@ -24,6 +25,9 @@ class WidgetTransaction(db.Model):
     origin: Mapped[str | None] = mapped_column(String(200))
     sign_type: Mapped[str | None] = mapped_column(String(2))
     plain_texts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the RP asked for beyond the texts (app/widget/sdk.py): the signature requests with their
+    # formats, view options, and setAuthData's 가입정보.
+    options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     nonce: Mapped[str | None] = mapped_column(String(128))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("issuance_orders.id"))
     subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id"))

@@ -98,10 +98,39 @@ class VerifiedSignature:
     revocation_evidence: bytes | None = field(default=None, repr=False)  # DER OCSP response or CRL
 
 
-def signed_content(*, org_code: str, sign_type: str, nonce: str, plain_text: str) -> bytes:
-    """The exact bytes the widget signs for one plaintext (canonical JSON, UTF-8)."""
-    document = {"nonce": nonce, "orgCode": org_code, "plainText": plain_text, "signType": sign_type}
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+CONTENT_KINDS = ("plainText", "binary", "hash")
+ENCODINGS = {"UTF-8": "utf-8", "EUC-KR": "euc_kr"}
+
+
+def signed_content(
+    *,
+    org_code: str,
+    sign_type: str,
+    nonce: str,
+    plain_text: str | None = None,
+    binary: str | None = None,
+    hash: str | None = None,  # noqa: A002 - the SDK's own name
+    encoding: str = "UTF-8",
+) -> bytes:
+    """The exact bytes the widget signs for one content: a canonical JSON document that binds the
+    relying party, the sign type and the nonce to the content.
+
+    The document has the keys ``nonce``, ``orgCode``, ``signType`` and exactly one of
+    ``plainText`` (the text as given), ``binary`` or ``hash`` (the RP's base64url string as given,
+    for a hash the base64url of its 32-byte SHA-256). It is serialised as
+    ``json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))``: keys in
+    code-point order, no whitespace, non-ASCII characters as themselves, and only ``"``, ``\\``
+    and control characters escaped (``\\n``, ``\\t``, ``\\r``, ``\\b``, ``\\f``, other controls
+    as ``\\u00XX``); then encoded in UTF-8, or in EUC-KR when the RP asked for it.
+    """
+    given = {"plainText": plain_text, "binary": binary, "hash": hash}
+    present = {kind: value for kind, value in given.items() if value is not None}
+    if len(present) != 1:
+        raise ValueError("exactly one of plain_text, binary and hash")
+    if encoding not in ENCODINGS:
+        raise ValueError(f"unknown encoding {encoding}")
+    document = {"nonce": nonce, "orgCode": org_code, "signType": sign_type, **present}
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(ENCODINGS[encoding])
 
 
 def decode_signed_value(signed_val: str) -> bytes:
@@ -118,19 +147,84 @@ def verify_signed_value(
     org_code: str,
     sign_type: str,
     nonce: str,
-    plain_text: str,
+    plain_text: str | None = None,
+    binary: str | None = None,
+    hash: str | None = None,  # noqa: A002 - the SDK's own name
+    encoding: str = "UTF-8",
+    format: str = "CMS",  # noqa: A002 - the SDK's own name
+    certificate: x509.Certificate | None = None,
     trust: TrustConfig,
     now: datetime | None = None,
 ) -> VerifiedSignature:
-    """Verify one ``signedVals`` entry of the SDK's result against what the RP expects."""
-    content = signed_content(org_code=org_code, sign_type=sign_type, nonce=nonce, plain_text=plain_text)
+    """Verify one ``signedVals`` entry of the SDK's result against what the RP expects.
+
+    ``format="PKCS1"`` is a raw signature: give the signer's ``certificate`` (the SDK's result
+    carries it); it has no signing time, so freshness rests on the nonce being used once.
+    """
+    try:
+        content = signed_content(
+            org_code=org_code,
+            sign_type=sign_type,
+            nonce=nonce,
+            plain_text=plain_text,
+            binary=binary,
+            hash=hash,
+            encoding=encoding,
+        )
+    except (ValueError, UnicodeEncodeError) as error:
+        raise VerificationError("bad_request", "검증할 내용이 올바르지 않습니다.") from error
+    if format == "PKCS1":
+        if certificate is None:
+            raise VerificationError("signer_missing", "PKCS1 서명을 검증하려면 서명자 인증서가 필요합니다.")
+        return verify_pkcs1(decode_signed_value(signed_val), content, certificate, trust, now=now)
     return verify_cms(decode_signed_value(signed_val), content, trust, now=now)
 
 
-def verify_cms(cms_der: bytes, content: bytes, trust: TrustConfig, *, now: datetime | None = None) -> VerifiedSignature:
-    """Verify a detached CMS SignedData over ``content``; raise ``VerificationError`` if anything is off."""
+def verify_pkcs1(
+    signature: bytes,
+    content: bytes,
+    certificate: x509.Certificate,
+    trust: TrustConfig,
+    *,
+    now: datetime | None = None,
+) -> VerifiedSignature:
+    """Verify a raw PKCS#1 signature (v1.5 or PSS with SHA-256) over ``content`` by ``certificate``."""
+    now = _aware(now or datetime.now(UTC))
+    public_key = certificate.public_key()
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        raise VerificationError("bad_algorithm", "RSA 인증서만 지원합니다.")
+    paddings: list[padding.AsymmetricPadding] = [
+        padding.PKCS1v15(),
+        padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.AUTO),
+    ]
+    for candidate in paddings:
+        try:
+            public_key.verify(signature, content, candidate, hashes.SHA256())
+            break
+        except InvalidSignature:
+            continue
+    else:
+        raise VerificationError("bad_signature", "전자서명 값이 올바르지 않습니다.")
+    chain = _check_chain(certificate, [], trust, now)
+    _check_policy_and_usage(certificate, trust.policy_oid)
+    source, evidence = _check_revocation(certificate, chain, trust, now)
+    return _describe(certificate, now, source, evidence)
+
+
+def verify_cms(
+    cms_der: bytes, content: bytes | None, trust: TrustConfig, *, now: datetime | None = None
+) -> VerifiedSignature:
+    """Verify a CMS SignedData (in a ContentInfo or bare; detached, or with the content inside)
+    over ``content``; raise ``VerificationError`` if anything is off. With ``content=None`` the
+    signed content inside the SignedData is verified (read it with ``embedded_content``)."""
     now = _aware(now or datetime.now(UTC))
     signed_data, signer_info = _parse(cms_der)
+    embedded = signed_data["encap_content_info"]["content"].native
+    if embedded is not None and content is not None and embedded != content:
+        raise VerificationError("content_mismatch", "서명된 내용(또는 nonce)이 기대한 내용과 다릅니다.")
+    content = content if content is not None else embedded
+    if content is None:
+        raise VerificationError("content_missing", "서명된 내용이 서명값에 없습니다. 내용을 함께 주세요.")
     certificates = _certificates(signed_data)
     signer = _signer_certificate(signer_info, certificates)
     digest_name = signer_info["digest_algorithm"]["algorithm"].native
@@ -149,13 +243,33 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def embedded_content(cms_der: bytes) -> bytes | None:
+    """The content inside a SignedData made with ``withoutContent: false`` (None when detached)."""
+    signed_data, _signer_info = _parse(cms_der)
+    return signed_data["encap_content_info"]["content"].native
+
+
+def _signed_data(cms_der: bytes) -> asn1_cms.SignedData:
+    """A ContentInfo holding SignedData (``generalSyntax: true``) or a bare SignedData."""
+    if cms_der[:1] == b"\x30":
+        try:
+            info = asn1_cms.ContentInfo.load(cms_der, strict=True)
+            if info["content_type"].native == "signed_data":
+                return info["content"]
+        except (ValueError, TypeError, KeyError):
+            pass
+    signed_data = asn1_cms.SignedData.load(cms_der, strict=True)
+    signed_data["signer_infos"]  # noqa: B018 - parse now, so that garbage fails as bad_cms
+    return signed_data
+
+
 def _parse(cms_der: bytes) -> tuple[asn1_cms.SignedData, asn1_cms.SignerInfo]:
     try:
-        info = asn1_cms.ContentInfo.load(cms_der, strict=True)
-        if info["content_type"].native != "signed_data":
-            raise ValueError("not SignedData")
-        signed_data = info["content"]
+        signed_data = _signed_data(cms_der)
         signer_infos = signed_data["signer_infos"]
+        if signed_data["encap_content_info"]["content_type"].native != "data":
+            raise ValueError("not data")
+        signed_data["encap_content_info"]["content"].native  # noqa: B018
         # Parse the parts the checks read now, so that malformed input fails here, cleanly.
         for signer_info in signer_infos:
             signer_info["sid"].chosen  # noqa: B018

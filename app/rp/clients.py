@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from app import contract
 from app.clock import utcnow
@@ -122,6 +123,29 @@ def issue_nonce(client: RpClient) -> RpNonce:
     )
     db.session.add(record)
     db.session.commit()
+    return record
+
+
+def register_own_nonce(client: RpClient, nonce: object) -> RpNonce:
+    """The RP's own nonce, registered ahead (``POST /api/v1/rp/nonces {"nonce"}``): it must
+    never have been seen; it then works like a service nonce (10 minutes, one transaction)."""
+    if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
+        raise NonceRejected("nonce는 16~128자의 영문·숫자·-_.~ 로 보내주세요.")
+    seen = db.session.scalars(
+        db.select(RpNonce.id).where(RpNonce.org_code == client.org_code, RpNonce.nonce == nonce)
+    ).first()
+    if seen is not None:
+        raise NonceRejected("이미 쓰인 nonce입니다. 새 nonce를 만들어주세요.")
+    now = utcnow()
+    record = RpNonce(
+        org_code=client.org_code, nonce=nonce, issued_by_service=False, created_at=now, expires_at=now + NONCE_TTL
+    )
+    db.session.add(record)
+    try:
+        db.session.commit()
+    except IntegrityError:  # registered a moment ago by a parallel request
+        db.session.rollback()
+        raise NonceRejected("이미 쓰인 nonce입니다. 새 nonce를 만들어주세요.") from None
     return record
 
 

@@ -9,8 +9,9 @@ from datetime import date
 from app import audit
 from app.cloud.certificates import certificates_of, find_subscriber, state_of
 from app.cloud.devices import described, device_for_token, register_device
+from app.errors import ServiceError
 from app.extensions import db
-from app.models import WidgetTransaction
+from app.models import Subscriber, WidgetTransaction
 from app.ra.orders import check_identity
 from app.sms.codes import check_code, resend_code, send_code
 from app.widget import keypad as keypads
@@ -19,13 +20,45 @@ from app.widget.steps import Flow, KeypadUse, Step, advance
 from app.widget.transactions import require, site_of
 
 
+class NotTheRequestedPerson(ServiceError):
+    """setAuthData with disableInput: only that person's cloud may be used."""
+
+    field = "name"
+    code = "identity_locked"
+    message = "이용기관에서 지정한 가입정보(이름·휴대폰번호·생년월일)로만 진행할 수 있습니다."
+
+
+def requested_identity(transaction: WidgetTransaction) -> dict[str, str] | None:
+    """The 가입정보 the RP held the widget to (``setAuthData`` with ``disableInput``), if any."""
+    auth = (transaction.options or {}).get("auth") or {}
+    return auth if auth.get("locked") else None
+
+
+def _is_requested_person(transaction: WidgetTransaction, subscriber_id: int) -> bool:
+    wanted = requested_identity(transaction)
+    if wanted is None:
+        return True
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    return subscriber is not None and (subscriber.name, subscriber.phone, subscriber.birth_date.isoformat()) == (
+        wanted["name"],
+        wanted["phone"],
+        wanted["birth_date"],
+    )
+
+
 def begin(transaction: WidgetTransaction, device_token: str | None) -> bool:
     """Leave the start screen: into the cloud with a live 자동연결, else to 가입정보.
 
     Returns True when a device cookie was presented but no longer works (the view clears it).
+    A 자동연결 of another person than the one the RP asked for (``setAuthData``) is not used.
     """
     require(transaction, Step.START)
     device = device_for_token(device_token)
+    if device is not None and not _is_requested_person(transaction, device.subscriber_id):
+        advance(transaction, Step.IDENTIFY)
+        transaction.notice = "이용기관에서 지정한 분의 가입정보로 진행합니다."
+        db.session.commit()
+        return False
     if device is not None:
         transaction.device_id = device.id
         transaction.subscriber_id = device.subscriber_id
@@ -44,6 +77,13 @@ def submit_identity(transaction: WidgetTransaction, *, name: str, phone: str, bi
     """가입정보 → an SMS code to that phone (sent whether or not an account exists, so the
     answer does not reveal who has one). In stage 2 it must be the person the bank identified."""
     require(transaction, Step.IDENTIFY)
+    wanted = requested_identity(transaction)
+    if wanted is not None and (name, phone, birth_date.isoformat()) != (
+        wanted["name"],
+        wanted["phone"],
+        wanted["birth_date"],
+    ):
+        raise NotTheRequestedPerson()
     if transaction.purpose == Flow.ISSUE:
         order = order_of(transaction)
         assert order is not None
@@ -115,10 +155,18 @@ def enter_cloud(transaction: WidgetTransaction) -> None:
         return
     subscriber = subscriber_of(transaction)
     usable = [c for c in certificates_of(subscriber) if state_of(c).usable] if subscriber else []
+    if transaction.purpose == Flow.CERT_LIST:
+        advance(transaction, Step.SHARE if usable else Step.NOCERT)
+        return
+    view = (transaction.options or {}).get("view", {})
+    # The RP may preselect a certificate (view.certSeqNum); else a favourite opens on its PIN.
+    preselected = next((c for c in usable if c.serial == view.get("certSeqNum")), None)
     favourite = next((c for c in usable if c.favourite), None)
     if not usable:
         advance(transaction, Step.NOCERT)
-    elif favourite is not None:
+    elif preselected is not None:
+        start_pin_entry(transaction, preselected.id)
+    elif favourite is not None and not view.get("lastAccessCert"):
         start_pin_entry(transaction, favourite.id)
     else:
         advance(transaction, Step.SELECT)
@@ -129,7 +177,12 @@ def fix_listing(transaction: WidgetTransaction) -> None:
     used, then the rest), so that toggling 즐겨찾기 moves no card until the next opening."""
     if transaction.listing is None:
         subscriber = subscriber_of(transaction)
-        transaction.listing = [c.id for c in certificates_of(subscriber)] if subscriber else []
+        listing = [c.id for c in certificates_of(subscriber)] if subscriber else []
+        if (transaction.options or {}).get("view", {}).get("lastAccessCert") and subscriber:
+            # view.lastAccessCert: only the certificate used last (all, when none was used yet)
+            used = [c for c in certificates_of(subscriber) if c.last_used_at is not None]
+            listing = [max(used, key=lambda c: c.last_used_at).id] if used else listing
+        transaction.listing = listing
 
 
 def start_pin_entry(transaction: WidgetTransaction, certificate_id: int) -> None:

@@ -21,10 +21,12 @@ from app.cloud.history import history
 from app.contract import LOGIN, SIGN_TYPES
 from app.models import Certificate, WidgetTransaction
 from app.personal_info import mask_phone
+from app.pki.verifier import vid_of
 from app.qr import qr_svg_inline
 from app.sms.timers import code_timers
 from app.widget import keypad as keypads
 from app.widget import rotating_qr
+from app.widget.forms import IdentifyForm
 from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, rp_of, subscriber_of
 
 
@@ -45,6 +47,11 @@ def consent(transaction: WidgetTransaction) -> dict[str, Any]:
 
 
 def identify(transaction: WidgetTransaction) -> dict[str, Any]:
+    auth = (transaction.options or {}).get("auth") or {}
+    if auth:
+        # setAuthData: the RP's 가입정보 pre-filled (and with disableInput, not to be changed)
+        data = {"name": auth["name"], "phone": auth["phone"], "birth_date": auth["birth_date"].replace("-", "")}
+        return {"form": IdentifyForm(formdata=None, data=data), "identity_locked": bool(auth.get("locked"))}
     if transaction.purpose != "issue":
         return {}
     bank = issuing_bank_of(transaction)
@@ -66,6 +73,8 @@ def listed_certificates(transaction: WidgetTransaction) -> list[tuple[Certificat
     subscriber = subscriber_of(transaction)
     certificates = certificates_of(subscriber) if subscriber else []
     order = {certificate_id: index for index, certificate_id in enumerate(transaction.listing or [])}
+    if (transaction.options or {}).get("view", {}).get("lastAccessCert") and order:
+        certificates = [certificate for certificate in certificates if certificate.id in order]
     certificates.sort(key=lambda certificate: order.get(certificate.id, len(order)))
     return [(certificate, state_of(certificate)) for certificate in certificates]
 
@@ -110,7 +119,11 @@ def change_new_pin(transaction: WidgetTransaction) -> dict[str, Any]:
 def renew_offer(transaction: WidgetTransaction) -> dict[str, Any]:
     certificate = certificate_of(transaction)
     assert certificate is not None
-    return {"certificate": certificate, "days_left": (certificate.not_after - utcnow()).days}
+    return {
+        "certificate": certificate,
+        "days_left": (certificate.not_after - utcnow()).days,
+        "needs_rrn": vid_of(x509_of(certificate)) is not None,
+    }
 
 
 def remote(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -163,7 +176,7 @@ def certificate_details(certificate: Certificate) -> dict[str, str]:
 def issued(transaction: WidgetTransaction) -> dict[str, Any]:
     certificate = certificate_of(transaction)
     assert certificate is not None
-    return {"certificate": certificate, "bank": get_bank(certificate.bank_code)}
+    return {"certificate": certificate, "bank": get_bank(certificate.bank_code), "handoff": _handoff(transaction)}
 
 
 def _handoff(transaction: WidgetTransaction) -> str | None:

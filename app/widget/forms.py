@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.forms import CodeForm, ParsedForm, rule
 from app.personal_info import normalise_name, normalise_phone, parse_birth_date
@@ -65,3 +65,12 @@ class AutoConnectForm(FlaskForm):
 
 class DeviceForm(FlaskForm):
     device_id = IntegerField("기기", validators=[InputRequired("기기를 선택해주세요.")])
+
+
+class RenewForm(FlaskForm):
+    """갱신: a certificate with a VID asks for the 주민등록번호 again (checked, never stored)."""
+
+    rrn = StringField(
+        "주민등록번호",
+        validators=[Optional(), Regexp(r"^\d{6}-?\d{7}$", message="주민등록번호 13자리를 입력해주세요.")],
+    )

@@ -6,25 +6,38 @@ from __future__ import annotations
 
 from datetime import date
 
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from app.browser import browser_hash
 from app.clock import utcnow
+from app.cloud.certificates import x509_of
 from app.cloud.devices import register_device
 from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import db
-from app.models import WidgetTransaction
+from app.models import RpClient, WidgetTransaction
 from app.ra.orders import open_order, redeem_order
 from app.widget import keypad as keypads
 from app.widget.lookups import order_of, subscriber_of
 from app.widget.pin_entry import KeyOutcome, fresh_keypad, on_entry
 from app.widget.steps import Flow, KeypadUse, Step, advance
-from app.widget.transactions import TransactionFinished, open_transaction, site_of
+from app.widget.transactions import TransactionFinished, hand_over, open_transaction, site_of
 
 
-def start(ref_num: str, auth_code: str, browser_id: str) -> WidgetTransaction:
+def start(
+    ref_num: str,
+    auth_code: str,
+    browser_id: str,
+    *,
+    client: RpClient | None = None,
+    origin: str | None = None,
+    lang: str = "kor",
+) -> WidgetTransaction:
     """The order these codes unlock, as a stage-2 transaction (wrong 인가코드 are counted).
 
     The same browser coming back with the same codes (Back to the bank's page and 계속 again)
-    continues the transaction it already has, at its current step, with nothing sent again.
+    continues the transaction it already has, at its current step, with nothing sent again. A
+    bank's page may open it with the SDK's ``issue`` (``client``, ``origin``): the new
+    certificate is then handed to that page when the person closes the widget.
     """
     order = open_order(ref_num, auth_code)
     ongoing = db.session.scalars(
@@ -35,7 +48,7 @@ def start(ref_num: str, auth_code: str, browser_id: str) -> WidgetTransaction:
             WidgetTransaction.expires_at > utcnow(),
         )
     ).first()
-    return ongoing or open_transaction(Flow.ISSUE, browser_id, order=order)
+    return ongoing or open_transaction(Flow.ISSUE, browser_id, order=order, client=client, origin=origin, lang=lang)
 
 
 @on_entry(Step.NEW_PIN)
@@ -75,7 +88,13 @@ def submit_confirmation(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     transaction.pending_pin = None
     transaction.keypad = None
     transaction.status = "done"
+    transaction.result = {
+        "ok": True,
+        "certSeqNum": certificate.serial,
+        "certificate": x509_of(certificate).public_bytes(Encoding.PEM).decode(),
+    }
     advance(transaction, Step.ISSUED)
+    hand_over(transaction)  # to the bank's page that opened it with the SDK, if one did
     return KeyOutcome(finished_entry=True)
 
 

@@ -16,9 +16,9 @@ from app.banks import UnknownBank, get_bank, issue_page_url
 from app.forms import parsed
 from app.qr import qr_svg
 from app.rendering import BACK_TO_CURRENT, render_page, wants_partial
-from app.widget import cloud_access, signing, transactions
+from app.widget import cert_list, cloud_access, signing, transactions
 from app.widget import keypad as keypads
-from app.widget.forms import CertificateForm, ConsentForm, IdentifyForm, KeyForm, SmsCodeForm
+from app.widget.forms import CertificateForm, ConsentForm, IdentifyForm, KeyForm, RenewForm, SmsCodeForm
 from app.widget.pages import (
     bp,
     clear_device_cookie,
@@ -149,6 +149,14 @@ def keypad(transaction_id: str) -> ResponseReturnValue:
     return step_response(transaction, status=422 if outcome.error else 200, pin_error=outcome.error)
 
 
+@bp.post("/t/<transaction_id>/share")
+def share(transaction_id: str) -> ResponseReturnValue:
+    """getCertInfoList: 동의하고 제공."""
+    transaction = current_transaction(transaction_id)
+    cert_list.share(transaction)
+    return step_response(transaction)
+
+
 @bp.post("/t/<transaction_id>/cancel")
 def cancel(transaction_id: str) -> ResponseReturnValue:
     """취소: the RP gets code 800000."""
@@ -161,7 +169,8 @@ def cancel(transaction_id: str) -> ResponseReturnValue:
 def renew(transaction_id: str) -> ResponseReturnValue:
     """갱신: a new certificate under the same PIN, then the RP's result signed with it."""
     transaction = current_transaction(transaction_id)
-    signing.renew_now(transaction)
+    rrn = parsed(RenewForm).rrn.data
+    signing.renew_now(transaction, rrn.replace("-", "") if rrn else None)
     return step_response(transaction)
 
 

@@ -1,58 +1,255 @@
 """What the SDK asks for: ``POST /widget/transactions`` from a relying party's page, checked
-against the RP's registration, turned into a widget transaction (docs/design.md, "The
-relying-party contract")."""
+against the RP's registration and turned into a widget transaction (docs/design.md, "The
+relying-party contract").
+
+The body (built by ``static/js/fincert.js`` from the SDK's parameter objects)::
+
+    {"orgCode", "apiKey", "lang": "kor"|"eng", "op": "sign"|"manage"|"issue"|"certlist",
+     "nonce",                                   # sign, certlist
+     "requests": [{"signType", "format": "CMS"|"PKCS1", "withoutContent", "generalSyntax",
+                   "time": "CLOUD_SERVER"|"YYYYMMDDHHmmss", "includeR", "algorithm",
+                   "contentType": "plainText"|"binary"|"hash", "contents": [...],
+                   "encoding": "UTF-8"|"EUC-KR"}, ...],          # sign: one per parameter object
+     "view": {"lastAccessCert", "certSeqNum", "enableTextView", "oid"},
+     "authData": {"name", "phone", "birthday", "disableInput"},
+     "refNum", "authCode"}                      # issue
+
+Every value is checked here; what cannot be honoured is refused with ``800001`` and a reason.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
+import unicodedata
 from typing import Any
+
+from flask import current_app
 
 from app import contract
 from app.errors import ServiceError
 from app.models import WidgetTransaction
+from app.personal_info import normalise_name, normalise_phone, parse_birth_date
 from app.rp.clients import client_for_sdk
+from app.widget import issuance
+from app.widget.sign_requests import BadSdkRequest, SignRequest, parse_sdk_time
 from app.widget.steps import Flow
 from app.widget.transactions import open_transaction
 
-MAX_TEXTS = 10
+MAX_CONTENTS = 10  # signatures in one widget session (all parameter objects together)
 MAX_TEXT_LENGTH = 4000
-
-
-class BadSdkRequest(ServiceError):
-    sdk_code = contract.BAD_REQUEST
-    code = contract.BAD_REQUEST
+MAX_BINARY_BYTES = 64 * 1024
+HASH_BYTES = 32  # SHA-256
+ALGORITHMS = {"RSASSA-PKCS1-v1_5_SHA256": False, "RSASSA-PSS_SHA256_MGF_SHA256": True}
+LANGUAGES = ("kor", "eng")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+# Text may hold line breaks and tabs; any other control or format character (bidi overrides such
+# as U+202E, zero-width characters) could make the text shown differ from the text signed.
+_ALLOWED_CONTROLS = {"\n", "\t"}
 
 
 def open_for_rp(body: dict[str, Any], *, origin: str, browser_id: str) -> WidgetTransaction:
-    """The RP's request as a transaction: a login/signature, or 인증서 관리 (``op: "manage"``)."""
+    """The RP's request as a transaction: a login/signature, 인증서 관리, stage 2 of an issuance
+    or the certificate list (``getCertInfoList``)."""
     client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), origin)
-    if body.get("op") == "manage":
-        return open_transaction(Flow.MANAGE, browser_id, client=client, origin=origin, sign_type="08")
-    sign_type, plain_texts = parse_sign_request(body)
+    op = body.get("op") or "sign"
+    common = {"client": client, "origin": origin, "lang": _language(body.get("lang"))}
+    options = {"view": parse_view(body.get("view")), "auth": parse_auth_data(body.get("authData"))}
+    if op == "manage":
+        return open_transaction(Flow.MANAGE, browser_id, sign_type="08", options=options, **common)
+    if op == "certlist":
+        return open_transaction(Flow.CERT_LIST, browser_id, nonce=body.get("nonce"), options=options, **common)
+    if op == "issue":
+        return issuance.start(
+            _text(body.get("refNum"), "refNum"), _text(body.get("authCode"), "authCode"), browser_id, **common
+        )
+    if op != "sign":
+        raise BadSdkRequest(f"알 수 없는 요청입니다({str(op)[:20]}).", field="op")
+    requests = parse_sign_requests(body)
+    options["requests"] = [request.as_json() for request in requests]
+    texts = [text for request in requests if request.content_type == "plainText" for text in request.contents]
     return open_transaction(
         Flow.SIGN,
         browser_id,
-        client=client,
-        origin=origin,
-        sign_type=sign_type,
-        plain_texts=plain_texts,
+        sign_type=requests[0].sign_type,
+        plain_texts=texts,
         nonce=body.get("nonce"),
+        options=options,
+        **common,
     )
 
 
-def parse_sign_request(body: dict[str, Any]) -> tuple[str, list[str]]:
-    """The sign type and the texts to sign (a login signs "로그인" unless the RP says otherwise)."""
-    sign_type = body.get("signType") or contract.LOGIN
+def _language(value: object) -> str:
+    if value in (None, ""):
+        return "kor"
+    if value not in LANGUAGES:
+        raise BadSdkRequest("lang은 'kor' 또는 'eng'여야 합니다.", field="lang")
+    return str(value)
+
+
+def _text(value: object, field: str, limit: int = 40) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        raise BadSdkRequest(f"{field} 값이 올바르지 않습니다.", field=field)
+    return value
+
+
+def _flag(item: dict[str, Any], name: str, default: bool) -> bool:
+    value = item.get(name, default)
+    if not isinstance(value, bool):
+        raise BadSdkRequest(f"{name}은(는) true 또는 false여야 합니다.", field=name)
+    return value
+
+
+def parse_sign_requests(body: dict[str, Any]) -> list[SignRequest]:
+    """The ``requests`` list (or the older one-request shape ``{signType, plainTexts}``)."""
+    items = body.get("requests")
+    if items is None:
+        items = [{"signType": body.get("signType"), "contentType": "plainText", "contents": body.get("plainTexts")}]
+    if not isinstance(items, list) or not items:
+        raise BadSdkRequest("서명할 요청이 없습니다.", field="requests")
+    requests = [parse_sign_request(item) for item in items]
+    if sum(len(request.contents) for request in requests) > MAX_CONTENTS:
+        raise BadSdkRequest(f"한 번에 서명할 수 있는 내용은 {MAX_CONTENTS}개까지입니다.", field="contents")
+    return requests
+
+
+def parse_sign_request(item: object) -> SignRequest:
+    """One parameter object; see the module's docstring for the fields."""
+    if not isinstance(item, dict):
+        raise BadSdkRequest("서명 요청 형식이 올바르지 않습니다.", field="requests")
+    sign_type = item.get("signType") or contract.LOGIN
     if sign_type not in contract.SIGN_TYPES:
         raise BadSdkRequest("signType은 01~08 또는 99여야 합니다.", field="signType")
-    plain_texts = body.get("plainTexts")
-    if plain_texts is None and sign_type == contract.LOGIN:
-        plain_texts = [contract.SIGN_TYPES[contract.LOGIN]]
-    if (
-        not isinstance(plain_texts, list)
-        or not 1 <= len(plain_texts) <= MAX_TEXTS
-        or not all(isinstance(text, str) and 0 < len(text) <= MAX_TEXT_LENGTH for text in plain_texts)
-    ):
+    signature_format = item.get("format") or "CMS"
+    if signature_format not in ("CMS", "PKCS1"):
+        raise BadSdkRequest("signFormat.type은 CMS 또는 PKCS1이어야 합니다.", field="format")
+    algorithm = item.get("algorithm") or "RSASSA-PKCS1-v1_5_SHA256"
+    if algorithm not in ALGORITHMS:
         raise BadSdkRequest(
-            f"plainTexts는 1~{MAX_TEXTS}개의 문자열(각 {MAX_TEXT_LENGTH}자 이내)이어야 합니다.", field="plainTexts"
+            "algorithms는 RSASSA-PKCS1-v1_5_SHA256 또는 RSASSA-PSS_SHA256_MGF_SHA256이어야 합니다.", field="algorithm"
         )
-    return sign_type, plain_texts
+    without_content = _flag(item, "withoutContent", True)
+    general_syntax = _flag(item, "generalSyntax", True)
+    time = item.get("time") or "CLOUD_SERVER"
+    if signature_format == "PKCS1" and (not without_content or not general_syntax or time != "CLOUD_SERVER"):
+        raise BadSdkRequest(
+            "PKCS1 서명은 내용·서명 시각을 담지 않습니다. CMSInfo 옵션은 CMS에만 쓸 수 있습니다.", field="CMSInfo"
+        )
+    if time != "CLOUD_SERVER":
+        parse_sdk_time(time)
+    encoding = item.get("encoding") or "UTF-8"
+    if encoding not in ("UTF-8", "EUC-KR"):
+        raise BadSdkRequest("encoding은 UTF-8 또는 EUC-KR이어야 합니다.", field="encoding")
+    content_type = item.get("contentType") or "plainText"
+    contents = _contents(content_type, item.get("contents"), sign_type)
+    request = SignRequest(
+        sign_type=sign_type,
+        format=signature_format,
+        without_content=without_content,
+        general_syntax=general_syntax,
+        time=time,
+        include_r=_flag(item, "includeR", False),
+        pss=ALGORITHMS[algorithm],
+        content_type=content_type,
+        contents=contents,
+        encoding=encoding,
+    )
+    if encoding == "EUC-KR":
+        try:
+            request.signed_bytes(WidgetTransaction(rp_org_code="", nonce=""))
+        except UnicodeEncodeError:
+            raise BadSdkRequest("EUC-KR로 나타낼 수 없는 글자가 있습니다.", field="plainTexts") from None
+    return request
+
+
+def _contents(content_type: object, contents: object, sign_type: str) -> tuple[str, ...]:
+    if contents is None and content_type == "plainText" and sign_type == contract.LOGIN:
+        contents = [contract.SIGN_TYPES[contract.LOGIN]]
+    if not isinstance(contents, list) or not 1 <= len(contents) <= MAX_CONTENTS:
+        raise BadSdkRequest(f"서명할 내용은 1~{MAX_CONTENTS}개여야 합니다.", field="contents")
+    if content_type == "plainText":
+        return tuple(checked_text(text) for text in contents)
+    if content_type == "binary":
+        return tuple(_base64url(value, "binaries", max_bytes=MAX_BINARY_BYTES) for value in contents)
+    if content_type == "hash":
+        return tuple(_base64url(value, "hashes", exact_bytes=HASH_BYTES) for value in contents)
+    raise BadSdkRequest("content는 plainText, binary, hash 중 하나여야 합니다.", field="content")
+
+
+def checked_text(text: object) -> str:
+    """A text to show and sign: a string, NFC-normalised, without control or format characters
+    (bidi overrides such as U+202E could make the text shown differ from the text signed)."""
+    if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT_LENGTH:
+        raise BadSdkRequest(f"plainTexts는 문자열(각 1~{MAX_TEXT_LENGTH}자)이어야 합니다.", field="plainTexts")
+    text = unicodedata.normalize("NFC", text)
+    hidden = [
+        character
+        for character in text
+        if unicodedata.category(character) in ("Cc", "Cf", "Cs", "Co") and character not in _ALLOWED_CONTROLS
+    ]
+    if hidden:
+        code = f"U+{ord(hidden[0]):04X}"
+        raise BadSdkRequest(
+            f"plainTexts에 화면에 보이지 않는 제어 문자({code})가 있습니다. 보이는 글자만 서명할 수 있습니다.",
+            field="plainTexts",
+        )
+    return text
+
+
+def _base64url(value: object, field: str, *, max_bytes: int | None = None, exact_bytes: int | None = None) -> str:
+    if not isinstance(value, str) or not _BASE64URL.fullmatch(value):
+        raise BadSdkRequest(f"{field}는 base64url 문자열이어야 합니다.", field=field)
+    try:
+        decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise BadSdkRequest(f"{field}는 base64url 문자열이어야 합니다.", field=field) from None
+    if exact_bytes is not None and len(decoded) != exact_bytes:
+        raise BadSdkRequest(f"{field}는 SHA-256 해시({exact_bytes}바이트)여야 합니다.", field=field)
+    if max_bytes is not None and not 0 < len(decoded) <= max_bytes:
+        raise BadSdkRequest(f"{field}는 1~{max_bytes}바이트여야 합니다.", field=field)
+    return value
+
+
+def parse_view(view: object) -> dict[str, Any]:
+    """``view``: lastAccessCert, certSeqNum (preselect), enableTextView, oid (the policy)."""
+    if view in (None, {}):
+        return {}
+    if not isinstance(view, dict):
+        raise BadSdkRequest("view 형식이 올바르지 않습니다.", field="view")
+    checked: dict[str, Any] = {
+        "lastAccessCert": _flag(view, "lastAccessCert", False),
+        "enableTextView": _flag(view, "enableTextView", False),
+    }
+    serial = view.get("certSeqNum")
+    if serial not in (None, ""):
+        if not isinstance(serial, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,40}", serial):
+            raise BadSdkRequest("view.certSeqNum은 인증서 일련번호(16진수)여야 합니다.", field="certSeqNum")
+        checked["certSeqNum"] = serial.upper()
+    oid = view.get("oid")
+    if oid not in (None, "") and oid != current_app.config["POLICY_OID"]:
+        raise BadSdkRequest(
+            f"이 서비스의 금융인증서 정책은 {current_app.config['POLICY_OID']}입니다. 다른 정책의 인증서는 없습니다.",
+            field="oid",
+        )
+    return checked
+
+
+def parse_auth_data(auth: object) -> dict[str, Any]:
+    """``setAuthData``: 가입정보 to pre-fill, and with ``disableInput`` to hold to."""
+    if auth in (None, {}):
+        return {}
+    if not isinstance(auth, dict):
+        raise BadSdkRequest("setAuthData 형식이 올바르지 않습니다.", field="authData")
+    try:
+        name = normalise_name(str(auth.get("name") or ""))
+        phone = normalise_phone(str(auth.get("phone") or ""))
+        birth_date = parse_birth_date(str(auth.get("birthday") or ""))
+    except ServiceError as error:
+        raise BadSdkRequest(f"setAuthData: {error.message}", field=error.field) from None
+    return {
+        "name": name,
+        "phone": phone,
+        "birth_date": birth_date.isoformat(),
+        "locked": _flag(auth, "disableInput", False),
+    }

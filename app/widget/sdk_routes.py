@@ -1,42 +1,75 @@
-"""The SDK's entry point: the warm iframe page and ``POST /widget/transactions``, a
-credentialed CORS call from a relying party's page (JSON in, JSON out, errors as SDK codes)."""
+"""The SDK's entry points: the warm iframe page, ``POST /widget/transactions`` (a credentialed
+CORS call from a relying party's page: JSON in, JSON out, errors as SDK codes), the ``init``
+check, and the cloud-connection calls the warm iframe makes for ``checkCloudConn`` and
+``disconnectCloudConn``. Also the SDK script itself at a versioned, pinnable URL.
+
+CORS: every answer to a registered RP origin carries its CORS headers, errors included, so the
+page's ``fail`` gets the real code. Origins that are not registered get none (CORS allows
+exact origins only); the SDK then tells "reachable but refused" (800002) from "unreachable"
+(800009) by a no-cors probe of ``/healthz``.
+"""
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request, url_for
+import base64
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from app import contract, ratelimit
 from app.api_json import json_object
 from app.browser import browser_id
+from app.cloud.devices import device_for_token, revoke_device
 from app.errors import ServiceError
 from app.extensions import csrf, db
+from app.models import RpClient
 from app.rendering import render_page
-from app.rp.clients import all_origins
+from app.rp.clients import all_origins, client_for_sdk
 from app.security_headers import allow_framing_by
-from app.widget.pages import bp
+from app.widget.pages import bp, clear_device_cookie, device_token
 from app.widget.sdk import open_for_rp
+
+SDK_VERSION = "1.1.0"
+SDK_FILE = Path(__file__).resolve().parents[2] / "static" / "js" / "fincert.js"
+sdk_bp = Blueprint("sdk", __name__, url_prefix="/sdk/v1")
+
+
+def _cors(response: Response, origin: str) -> Response:
+    """CORS headers for a registered RP origin (any answer: success or error)."""
+    if origin and origin in all_origins():
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.vary.add("Origin")
+    return response
+
+
+def sdk_error(error: ServiceError) -> Response:
+    """An SDK error as ``fail`` receives it: ``{"error": {"code": "8000xx", "message"}}``."""
+    response = jsonify(error={"code": error.sdk_code or contract.BAD_REQUEST, "message": error.message})
+    response.status_code = error.status
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @bp.get("/warm")
 def warm() -> ResponseReturnValue:
-    """An empty widget page the SDK keeps loaded (hidden) so that opening the widget is quick."""
-    allow_framing_by(all_origins())
+    """An empty widget page the SDK keeps loaded (hidden) so that opening the widget is quick;
+    only the calling RP (``?org=``) may frame it. It also answers the SDK's cloud-connection
+    questions for this browser (static/js/widget.js)."""
+    client = db.session.get(RpClient, request.args.get("org", "")[:40])
+    allow_framing_by(client.origins if client and client.disabled_at is None else [])
     response = render_page("partials/widget/warm.html", layout="widget")
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
 
 
-def _cors(response: Response, origin: str) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = origin
-    response.headers["Access-Control-Allow-Credentials"] = "true"
-    response.vary.add("Origin")
-    return response
-
-
 @bp.route("/transactions", methods=["OPTIONS"])
-def transaction_preflight() -> ResponseReturnValue:
-    """CORS preflight for the SDK: only registered RP origins may create transactions."""
+@bp.route("/sdk/hello", methods=["OPTIONS"])
+def sdk_preflight() -> ResponseReturnValue:
+    """CORS preflight for the SDK: only registered RP origins may call."""
     origin = request.headers.get("Origin", "")
     if origin not in all_origins():
         return Response(status=403)
@@ -61,10 +94,90 @@ def create_transaction() -> ResponseReturnValue:
         transaction = open_for_rp(json_object(), origin=origin, browser_id=browser_id())
     except ServiceError as error:
         db.session.rollback()
-        body = jsonify(error={"code": error.sdk_code or contract.BAD_REQUEST, "message": error.message})
-        return body, error.status
+        return _cors(sdk_error(error), origin)
     url = current_app.config["PUBLIC_URL"].rstrip("/") + url_for("widget.show", transaction_id=transaction.id)
-    return _cors(jsonify(url=url), origin), 201
+    response = jsonify(url=url)
+    response.status_code = 201
+    return _cors(response, origin)
+
+
+@bp.post("/sdk/hello")
+def sdk_hello() -> ResponseReturnValue:
+    """``FinCert.Sdk.init``: are this orgCode, apiKey and page origin a registered RP?"""
+    origin = request.headers.get("Origin", "")
+    try:
+        body = json_object()
+        client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), origin)
+    except ServiceError as error:
+        return _cors(sdk_error(error), origin)
+    return _cors(jsonify(ok=True, orgCode=client.org_code, name=client.name), origin)
+
+
+def _connection_client() -> RpClient:
+    """The RP behind a cloud-connection question relayed by the warm iframe: its key, and the
+    parent page's origin as the browser reported it to the iframe (postMessage's origin)."""
+    body = json_object()
+    return client_for_sdk(body.get("orgCode"), body.get("apiKey"), body.get("origin"))
+
+
+@bp.post("/cloud-conn")
+def cloud_connection() -> ResponseReturnValue:
+    """``checkCloudConn``: is this browser auto-connected on this site (``{connected}``)?"""
+    try:
+        _connection_client()
+    except ServiceError as error:
+        return sdk_error(error)
+    device = device_for_token(device_token())
+    db.session.rollback()  # a question only: "last used" is not touched
+    return jsonify(connected=device is not None)
+
+
+@bp.post("/cloud-conn/disconnect")
+def cloud_disconnect() -> ResponseReturnValue:
+    """``disconnectCloudConn``: forget this browser's 자동연결 on this site, at once."""
+    try:
+        _connection_client()
+    except ServiceError as error:
+        return sdk_error(error)
+    device = device_for_token(device_token())
+    if device is not None:
+        revoke_device(device)
+    db.session.commit()
+    response = jsonify(connected=False, disconnected=device is not None)
+    clear_device_cookie(response)
+    return response
+
+
+# --- the SDK script ---------------------------------------------------------------------------
+
+
+def sdk_integrity() -> str:
+    """The ``integrity`` value of the versioned script (Subresource Integrity, SHA-384)."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(SDK_FILE.read_bytes()).digest()).decode()
+
+
+def _script(max_age: int, immutable: bool) -> Response:
+    response = Response(SDK_FILE.read_bytes(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = f"public, max-age={max_age}" + (", immutable" if immutable else "")
+    # Public, with no credentials: any page may load it with integrity + crossorigin="anonymous".
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@sdk_bp.get("/fincert-<version>.js")
+def versioned_sdk(version: str) -> ResponseReturnValue:
+    """The SDK at a URL that never changes content: pin it with its ``integrity`` hash."""
+    if version != SDK_VERSION:
+        return Response("unknown SDK version\n", status=404, mimetype="text/plain")
+    return _script(365 * 24 * 3600, immutable=True)
+
+
+@sdk_bp.get("/fincert.js")
+def current_sdk() -> ResponseReturnValue:
+    """The newest SDK (a short cache: it follows releases)."""
+    return _script(300, immutable=False)
 
 
 csrf.exempt(create_transaction)
+csrf.exempt(sdk_hello)

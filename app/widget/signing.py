@@ -12,6 +12,7 @@ from flask import current_app
 from app import contract
 from app.cloud.certificates import (
     CertificateUnavailable,
+    VidError,
     WrongPin,
     certificates_of,
     renew_certificate,
@@ -23,11 +24,11 @@ from app.cloud.certificates import (
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import Certificate, WidgetTransaction
-from app.pki.verifier import signed_content
 from app.widget import keypad as keypads
 from app.widget.cloud_access import start_pin_entry
 from app.widget.lookups import certificate_of, subscriber_of
 from app.widget.pin_entry import KeyOutcome, on_entry, retry_after_wrong_pin
+from app.widget.sign_requests import sign_requests
 from app.widget.steps import Step, advance
 from app.widget.transactions import close, complete, require, sdk_result
 
@@ -85,36 +86,33 @@ def choose_another(transaction: WidgetTransaction) -> None:
 
 
 def contents_to_sign(transaction: WidgetTransaction) -> list[bytes]:
-    """What the RP asked to sign, each bound to the RP, the sign type and the nonce."""
-    return [
-        signed_content(
-            org_code=transaction.rp_org_code or "",
-            sign_type=transaction.sign_type or contract.LOGIN,
-            nonce=transaction.nonce or "",
-            plain_text=text,
-        )
-        for text in transaction.plain_texts
-    ]
+    """What the RP asked to sign, in order, each bound to the RP, the sign type and the nonce."""
+    return [content for request in sign_requests(transaction) for content in request.signed_bytes(transaction)]
 
 
-def signed_result(certificate: Certificate, signatures: list[bytes]) -> dict[str, Any]:
-    """The SDK's ``success`` result."""
-    return {
+def signed_result(certificate: Certificate, signatures: list[bytes], r_value: bytes | None = None) -> dict[str, Any]:
+    """The SDK's ``success`` result: ``signedVals`` in the order of the request's contents."""
+    result: dict[str, Any] = {
         "ok": True,
         "certSeqNum": certificate.serial,
         "signedVals": [base64.urlsafe_b64encode(value).decode().rstrip("=") for value in signatures],
         "certificate": x509_of(certificate).public_bytes(Encoding.PEM).decode(),
     }
+    if r_value is not None:
+        result["rValue"] = base64.b64encode(r_value).decode()
+    return result
 
 
-def _sign(transaction: WidgetTransaction, certificate: Certificate, pin: str) -> list[bytes]:
-    return sign_with_pin(
-        certificate,
-        pin,
-        contents_to_sign(transaction),
-        rp_org_code=transaction.rp_org_code,
-        sign_type=transaction.sign_type,
-    )
+def _sign(transaction: WidgetTransaction, certificate: Certificate, pin: str) -> dict[str, Any]:
+    """Sign every content of every request, each in its own format; R only when asked for."""
+    requests = sign_requests(transaction)
+    contents = contents_to_sign(transaction)
+    formats = [request.signature_format() for request in requests for _content in request.contents]
+    detail = {"rp_org_code": transaction.rp_org_code, "sign_type": transaction.sign_type}
+    if any(request.include_r for request in requests):
+        signed = sign_with_pin(certificate, pin, contents, formats=formats, include_r=True, **detail)
+        return signed_result(certificate, signed.signatures, signed.r_value)
+    return signed_result(certificate, sign_with_pin(certificate, pin, contents, formats=formats, **detail))
 
 
 @on_entry(Step.PIN)
@@ -123,23 +121,25 @@ def submit_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     certificate = certificate_of(transaction)
     assert certificate is not None
     try:
-        signatures = _sign(transaction, certificate, pin)
+        result = _sign(transaction, certificate, pin)
     except WrongPin as wrong:
         if wrong.locked:
             return _locked(transaction, wrong)
         return retry_after_wrong_pin(wrong)
-    except CertificateUnavailable as unavailable:
-        code = unavailable.sdk_code or contract.CERTIFICATE_UNUSABLE
-        close(transaction, "failed", sdk_result(code, unavailable.message), notice=unavailable.message)
+    except (CertificateUnavailable, VidError) as unusable:
+        # Nothing the person can change here (a revoked or expired certificate; an RP asking for
+        # 본인확인 with a certificate made without one): the request ends and the RP is told why.
+        code = unusable.sdk_code or contract.CERTIFICATE_UNUSABLE
+        close(transaction, "failed", sdk_result(code, unusable.message), notice=unusable.message)
         return KeyOutcome(finished_entry=True)
     transaction.keypad = None
     if renewal_due(certificate):
         # Offer 갱신 now, while the PIN is known; the RP's result waits for the answer.
         advance(transaction, Step.RENEW_OFFER)
         transaction.pending_pin = keypads.seal_pin(pin, transaction.id)
-        transaction.result = signed_result(certificate, signatures)
+        transaction.result = result
         return KeyOutcome(finished_entry=True)
-    complete(transaction, signed_result(certificate, signatures))
+    complete(transaction, result)
     return KeyOutcome(finished_entry=True)
 
 
@@ -158,21 +158,24 @@ def _locked(transaction: WidgetTransaction, wrong: WrongPin) -> KeyOutcome:
     return KeyOutcome(finished_entry=True)
 
 
-def renew_now(transaction: WidgetTransaction) -> Certificate:
+def renew_now(transaction: WidgetTransaction, rrn: str | None = None) -> Certificate:
     """갱신 after a successful PIN: a new certificate, and the RP's content signed again with it
-    (the old certificate is revoked, so signatures made with it would no longer verify)."""
+    (the old certificate is revoked, so signatures made with it would no longer verify). A
+    certificate with a VID needs the person's 주민등록번호 again (it is never stored)."""
     require(transaction, Step.RENEW_OFFER)
     certificate = certificate_of(transaction)
     assert certificate is not None and transaction.pending_pin is not None
     pin = keypads.unseal_pin(transaction.pending_pin, transaction.id)
     try:
-        renewed = renew_certificate(certificate, pin)
+        renewed = renew_certificate(certificate, pin, rrn)
+    except ServiceError:
+        raise  # the person can act on it (e.g. the 주민등록번호 of a VID certificate)
     except Exception as error:  # noqa: BLE001 - the old certificate is intact; offer a retry
         current_app.logger.exception("renewal failed for transaction %s", transaction.id)
         raise RenewalFailed() from error
-    signatures = _sign(transaction, renewed, pin)
+    result = _sign(transaction, renewed, pin)
     transaction.certificate_id = renewed.id
-    complete(transaction, signed_result(renewed, signatures))
+    complete(transaction, result)
     db.session.commit()
     return renewed
 

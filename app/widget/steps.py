@@ -11,6 +11,8 @@ Flows (a transaction's ``purpose``):
   a login's certificate list.
 - ``remote``: the phone half of 휴대폰으로 인증 (pair → start → … → remote_done); the PC's
   transaction waits on ``remote``.
+- ``certlist``: the SDK's ``getCertInfoList``: the cloud is reached as for a login, then the person
+  agrees to give the RP the list of their certificates (``share``).
 
 ``closed`` (cancelled, locked, expired) may be reached from any step that is not final.
 """
@@ -24,7 +26,7 @@ from app.models import WidgetTransaction
 from app.rules import PIN_LENGTH
 from app.step_machine import StepSpec, StepTable
 from app.widget import contexts
-from app.widget.forms import ConsentForm, IdentifyForm, SmsCodeForm
+from app.widget.forms import ConsentForm, IdentifyForm, RenewForm, SmsCodeForm
 
 
 class Step(StrEnum):
@@ -51,6 +53,7 @@ class Step(StrEnum):
     CHANGE_CONFIRM = "change_confirm"
     DELETE_ASK = "delete_ask"
     DELETE_CONFIRM = "delete_confirm"
+    SHARE = "share"
 
 
 class Flow(StrEnum):
@@ -58,6 +61,7 @@ class Flow(StrEnum):
     ISSUE = "issue"
     MANAGE = "manage"
     REMOTE = "remote"
+    CERT_LIST = "certlist"
 
 
 class KeypadUse(StrEnum):
@@ -77,10 +81,10 @@ def _flows(*flows: Flow) -> frozenset[str]:
     return frozenset(flow.value for flow in flows)
 
 
-SIGN, ISSUE, MANAGE, REMOTE = Flow.SIGN, Flow.ISSUE, Flow.MANAGE, Flow.REMOTE
+SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST = Flow.SIGN, Flow.ISSUE, Flow.MANAGE, Flow.REMOTE, Flow.CERT_LIST
 PIN_PROMPT = f"금융인증서 비밀번호 {PIN_LENGTH}자리를 입력해주세요"
 # Where reaching a cloud leads (자동연결, 클라우드 접근 권한 확인, back from 인증서 관리).
-INTO_CLOUD = (Step.SELECT, Step.PIN, Step.NOCERT, Step.MANAGE)
+INTO_CLOUD = (Step.SELECT, Step.PIN, Step.NOCERT, Step.MANAGE, Step.SHARE)
 # The 인증서 관리 pages, entered alone or from a login's certificate list.
 # fmt: off
 MANAGE_PAGES = (Step.MANAGE, Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.CHANGE_NEW, Step.CHANGE_CONFIRM,
@@ -94,24 +98,25 @@ STEPS: StepTable[Step] = StepTable(
     steps={
         Step.START: WidgetStep(
             "partials/widget/start.html", "금융인증 로그인 선택", "금융인증서비스 시작을 위해 화면을 터치해주세요",
-            context=contexts.start, flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.IDENTIFY, *INTO_CLOUD),
+            context=contexts.start, flows=_flows(SIGN, MANAGE, REMOTE, CERT_LIST), next=(Step.IDENTIFY, *INTO_CLOUD),
         ),
         Step.IDENTIFY: WidgetStep(
             "partials/widget/identify.html", "가입정보 입력",
             "금융인증서비스 시작을 위해 가입정보(이름/휴대폰번호/생년월일)를 입력해주세요",
             context=contexts.identify, form=IdentifyForm,
-            flows=_flows(SIGN, ISSUE, MANAGE, REMOTE), next=(Step.SMS, Step.REMOTE),
+            flows=_flows(SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST), next=(Step.SMS, Step.REMOTE),
         ),
         Step.SMS: WidgetStep(
             "partials/widget/sms.html", "휴대폰 점유인증",
             "가입정보의 휴대폰을 점유하고 있는지 확인을 위한 SMS문자를 받으신 후 인증번호 숫자를 입력해주세요",
             context=contexts.sms, form=SmsCodeForm,
-            flows=_flows(SIGN, ISSUE, MANAGE, REMOTE), next=(Step.CONSENT, Step.NOCERT, Step.MANAGE, Step.NEW_PIN),
+            flows=_flows(SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST),
+            next=(Step.CONSENT, Step.NOCERT, Step.MANAGE, Step.NEW_PIN),
         ),
         Step.CONSENT: WidgetStep(
             "partials/widget/consent.html", "클라우드 접근 권한 확인",
             "이 브라우저에서 금융인증서 클라우드를 이용하도록 허용합니다", context=contexts.consent, form=ConsentForm,
-            flows=_flows(SIGN, MANAGE, REMOTE), next=INTO_CLOUD,
+            flows=_flows(SIGN, MANAGE, REMOTE, CERT_LIST), next=INTO_CLOUD,
         ),
         Step.SELECT: WidgetStep(
             "partials/widget/select.html", "인증서 선택", "사용할 인증서를 선택해주세요",
@@ -122,7 +127,7 @@ STEPS: StepTable[Step] = StepTable(
             "partials/widget/nocert.html", "사용할 수 있는 금융인증서가 없습니다",
             "금융인증서가 없는 경우 PC/모바일 구분없이 22개 거래은행의 금융인증서 발급 페이지로 연결해 드립니다",
             context=contexts.certificate_list,
-            flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.MANAGE, Step.REMOTE),
+            flows=_flows(SIGN, MANAGE, REMOTE, CERT_LIST), next=(Step.MANAGE, Step.REMOTE),
         ),
         Step.PIN: WidgetStep(
             "partials/widget/pin.html", "비밀번호 입력", PIN_PROMPT, context=contexts.pin, keypad=KeypadUse.PIN,
@@ -130,15 +135,16 @@ STEPS: StepTable[Step] = StepTable(
         ),
         Step.RENEW_OFFER: WidgetStep(
             "partials/widget/renew_offer.html", "인증서 갱신", "유효기간이 얼마 남지 않았습니다",
-            context=contexts.renew_offer, flows=_flows(SIGN, REMOTE), next=(Step.DONE, Step.REMOTE_DONE),
+            context=contexts.renew_offer, form=RenewForm, flows=_flows(SIGN, REMOTE),
+            next=(Step.DONE, Step.REMOTE_DONE),
         ),
         Step.DONE: WidgetStep(
             "partials/widget/done.html", "인증 완료", "이용기관으로 결과를 전달했습니다",
-            context=contexts.done, flows=_flows(SIGN, MANAGE),
+            context=contexts.done, flows=_flows(SIGN, MANAGE, CERT_LIST),
         ),
         Step.CLOSED: WidgetStep(
             "partials/widget/closed.html", "인증을 완료하지 못했습니다",
-            context=contexts.closed, flows=_flows(SIGN, ISSUE, MANAGE, REMOTE),
+            context=contexts.closed, flows=_flows(SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST),
         ),
         Step.NEW_PIN: WidgetStep(
             "partials/widget/pin.html", "비밀번호 설정", PIN_PROMPT, context=contexts.new_pin, keypad=KeypadUse.NEW,
@@ -195,6 +201,10 @@ STEPS: StepTable[Step] = StepTable(
             context=contexts.delete_ask, flows=_flows(SIGN, MANAGE, REMOTE),
             next=(Step.DELETE_CONFIRM, *LEAVE_MANAGE),
         ),
+        Step.SHARE: WidgetStep(
+            "partials/widget/share.html", "인증서 정보 제공", "이용기관에 아래 인증서 정보를 제공합니다",
+            context=contexts.certificate_list, flows=_flows(CERT_LIST), next=(Step.DONE,),
+        ),
         Step.DELETE_CONFIRM: WidgetStep(
             "partials/widget/pin.html", "인증서 삭제",
             f"삭제하려면 이 인증서의 비밀번호 {PIN_LENGTH}자리를 입력해주세요",
@@ -202,7 +212,7 @@ STEPS: StepTable[Step] = StepTable(
             flows=_flows(SIGN, MANAGE, REMOTE), next=LEAVE_MANAGE,
         ),
     },
-    entries={SIGN: Step.START, MANAGE: Step.START, ISSUE: Step.IDENTIFY, REMOTE: Step.PAIR},
+    entries={SIGN: Step.START, MANAGE: Step.START, ISSUE: Step.IDENTIFY, REMOTE: Step.PAIR, CERT_LIST: Step.START},
     final=frozenset({Step.DONE, Step.CLOSED, Step.ISSUED, Step.REMOTE_DONE}),
     anytime=frozenset({Step.CLOSED}),
     flow_of=lambda transaction: transaction.purpose,

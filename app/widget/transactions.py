@@ -74,6 +74,8 @@ def open_transaction(
     nonce: str | None = None,
     order: IssuanceOrder | None = None,
     parent: WidgetTransaction | None = None,
+    options: dict[str, Any] | None = None,
+    lang: str = "kor",
 ) -> WidgetTransaction:
     """A new transaction on its flow's entry step (the one constructor for every purpose).
 
@@ -91,6 +93,8 @@ def open_transaction(
         sign_type=sign_type,
         plain_texts=list(plain_texts),
         order_id=order.id if order else None,
+        options=options or {},
+        lang=lang,
         created_at=now,
         expires_at=now + timedelta(seconds=rules.current().tx_ttl),
     )
@@ -102,7 +106,9 @@ def open_transaction(
         transaction.nonce = parent.nonce
         transaction.pair_code = parent.pair_code
         transaction.expires_at = parent.expires_at
-    elif flow is Flow.SIGN and client is not None:
+        transaction.options = dict(parent.options or {})
+        transaction.lang = parent.lang
+    elif flow in (Flow.SIGN, Flow.CERT_LIST) and client is not None:
         transaction.nonce = bind_nonce(client, nonce, transaction.id)
     db.session.add(transaction)
     db.session.commit()

@@ -48,7 +48,7 @@ static/vendor/htmx.min.js: node_modules/.installed
 # Debian packages the tests need: Chromium drives the e2e tests (Playwright never downloads a
 # browser here), PostgreSQL is the production database and SoftHSM2 is a PKCS#11 token in
 # software. One apt-get run installs whatever is missing, so that two never compete for the lock.
-SYSTEM_PACKAGES := /usr/bin/chromium=chromium /usr/lib/postgresql=postgresql /usr/bin/softhsm2-util=softhsm2
+SYSTEM_PACKAGES := /usr/bin/curl=curl /usr/bin/chromium=chromium /usr/lib/postgresql=postgresql /usr/bin/softhsm2-util=softhsm2
 
 system-packages:
 	@missing=""; for pair in $(SYSTEM_PACKAGES); do \

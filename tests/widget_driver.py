@@ -19,11 +19,20 @@ RP_ORIGIN = "http://localhost:5000"
 class WidgetBrowser:
     """One browser with the widget open for the demo RP (a desktop, so the start screen is skipped)."""
 
-    def __init__(self, app: Flask, client: FlaskClient, *, op: str = "sign", nonce: str | None = None) -> None:
+    def __init__(
+        self, app: Flask, client: FlaskClient, *, op: str = "sign", nonce: str | None = None, extra: dict | None = None
+    ) -> None:
         self.client = client
         nonce = nonce or f"nonce-for-tests-{secrets.token_hex(8)}"
         api_key, _secret = demo_credentials()
-        body = {"orgCode": DEMO_ORG_CODE, "apiKey": api_key, "op": op, "signType": "01", "nonce": nonce}
+        body = {
+            "orgCode": DEMO_ORG_CODE,
+            "apiKey": api_key,
+            "op": op,
+            "signType": "01",
+            "nonce": nonce,
+            **(extra or {}),
+        }
         created = client.post("/widget/transactions", json=body, headers={"Origin": RP_ORIGIN})
         assert created.status_code == 201, created.get_data(as_text=True)
         self.url = "/widget/t/" + created.json["url"].rsplit("/widget/t/", 1)[1]

@@ -29,6 +29,7 @@ import hmac
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -81,6 +82,8 @@ class TrustConfig:
     max_age: timedelta | None = timedelta(minutes=10)
     ocsp_response: bytes | None = None
     ocsp_fetcher: OcspFetcher | None = None
+    # The issuing CA (``/pki/ca.pem``): a CMS signature carries it, a PKCS1 signature does not.
+    intermediates: tuple[x509.Certificate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,11 @@ def signed_content(
     ``json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))``: keys in
     code-point order, no whitespace, non-ASCII characters as themselves, and only ``"``, ``\\``
     and control characters escaped (``\\n``, ``\\t``, ``\\r``, ``\\b``, ``\\f``, other controls
-    as ``\\u00XX``); then encoded in UTF-8, or in EUC-KR when the RP asked for it.
+    as ``\\u00XX``); then encoded in UTF-8, or in EUC-KR when the RP asked for it. A text is
+    NFC-normalised first, as the widget shows and signs it.
     """
+    if plain_text is not None:
+        plain_text = unicodedata.normalize("NFC", plain_text)
     given = {"plainText": plain_text, "binary": binary, "hash": hash}
     present = {kind: value for kind, value in given.items() if value is not None}
     if len(present) != 1:
@@ -205,7 +211,7 @@ def verify_pkcs1(
             continue
     else:
         raise VerificationError("bad_signature", "전자서명 값이 올바르지 않습니다.")
-    chain = _check_chain(certificate, [], trust, now)
+    chain = _check_chain(certificate, list(trust.intermediates), trust, now)
     _check_policy_and_usage(certificate, trust.policy_oid)
     source, evidence = _check_revocation(certificate, chain, trust, now)
     return _describe(certificate, now, source, evidence)

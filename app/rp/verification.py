@@ -27,6 +27,7 @@ def service_trust() -> TrustConfig:
         crl=current_crl(),
         policy_oid=current_app.config["POLICY_OID"],
         ocsp_fetcher=ocsp.respond,
+        intermediates=(current_ca().ca_cert,),
     )
 
 

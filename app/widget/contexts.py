@@ -6,6 +6,8 @@ included) happened in a service before the step is rendered.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any
 
@@ -28,6 +30,7 @@ from app.widget import keypad as keypads
 from app.widget import rotating_qr
 from app.widget.forms import IdentifyForm
 from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, rp_of, subscriber_of
+from app.widget.sign_requests import sign_requests
 
 
 def start(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -94,9 +97,36 @@ def _keypad(transaction: WidgetTransaction) -> dict[str, Any]:
     }
 
 
+def sign_content(transaction: WidgetTransaction) -> dict[str, Any]:
+    """서명할 내용: what the signatures will cover, shown before the PIN — always for a signature,
+    for a login when the RP asks (``view.enableTextView``). Binary data and hashes are shown by
+    size and fingerprint."""
+    requests = sign_requests(transaction)
+    shown = any(request.sign_type != LOGIN for request in requests) or bool(
+        (transaction.options or {}).get("view", {}).get("enableTextView")
+    )
+    items = []
+    for request in requests:
+        for content in request.contents:
+            if request.content_type == "plainText":
+                items.append(content)
+                continue
+            raw = base64.urlsafe_b64decode(content + "=" * (-len(content) % 4))
+            if request.content_type == "binary":
+                fingerprint = hashlib.sha256(raw).hexdigest()[:16].upper()
+                items.append(f"데이터 {len(raw):,}바이트 (SHA-256 {fingerprint}…)")
+            else:
+                items.append(f"문서 해시 SHA-256 {raw.hex().upper()}")
+    return {"sign_items": items if shown else []}
+
+
 def pin(transaction: WidgetTransaction) -> dict[str, Any]:
     subscriber = subscriber_of(transaction)
-    return {**_keypad(transaction), "has_other_certificates": bool(subscriber) and len(certificates_of(subscriber)) > 1}
+    return {
+        **_keypad(transaction),
+        **sign_content(transaction),
+        "has_other_certificates": bool(subscriber) and len(certificates_of(subscriber)) > 1,
+    }
 
 
 def new_pin(transaction: WidgetTransaction) -> dict[str, Any]:

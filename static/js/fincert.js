@@ -1,38 +1,66 @@
 /*!
- * FinCert SDK for relying parties (금융인증서비스 이용기관용).
+ * FinCert SDK for relying parties (금융인증서비스 이용기관용) — the web methods of FinCert.Sdk.
  *
- *   <script src="https://<service>/static/js/fincert.js"></script>
+ *   <script src="https://<service>/sdk/v1/fincert-1.1.0.js" integrity="sha384-…" crossorigin="anonymous"></script>
  *   FinCert.Sdk.init({orgCode: "MYBANK", apiKey: "pk_…", lang: "kor", success: …, fail: …});
  *   FinCert.Sdk.sign({
- *     signFormat: {type: "CMS"},
- *     content: {plainText: {plainTexts: ["이체 10,000원"], encoding: "UTF-8"}},
+ *     signFormat: {type: "CMS", CMSInfo: {withoutContent: true, generalSyntax: true, time: "CLOUD_SERVER", includeR: false}},
+ *     content: {plainText: {plainTexts: ["이체 10,000원"], encoding: "UTF-8"}},   // or binary: {binaries: [...]}, hash: {hashes: [...]}
+ *     algorithms: "RSASSA-PKCS1-v1_5_SHA256",
  *     info: {signType: "02"},
  *     nonce: "<from your server: POST /api/v1/rp/nonces>",
- *     view: {},
- *     success: function (result) { result.certSeqNum, result.signedVals, result.certificate },
- *     fail: function (error) { error.code, error.message }   // "800000": the user cancelled
+ *     view: {lastAccessCert: false, certSeqNum: "", enableTextView: false},
+ *     success: function (result) { result.certSeqNum, result.signedVals, result.certificate, result.rValue },
+ *     fail: function (error) { error.code, error.message }   // "800000": the person cancelled
  *   });
  *
- * The SDK asks the service for a transaction (a credentialed CORS call: the service checks
- * the page's Origin against the RP's registered origins), then opens it in an overlay
- * iframe; the result comes back by postMessage, checked against exact origins both ways.
+ * Methods: init, sign (one parameter object, or an array of them: multi-sign), manage, issue,
+ * getCertInfoList, checkCloudConn, disconnectCloudConn, setAuthData, getCertInfo,
+ * getSignerCertFromSignedVal, convertBase64UrlToBase64, convertBase64ToBase64Url, abort.
+ * Every option is either honoured or refused with fail({code: "800001", message}) saying why.
+ *
+ * How it works: a credentialed CORS call asks the service for a transaction (the service checks
+ * the page's Origin against the RP's registered origins), the widget opens in an overlay iframe,
+ * and the result comes back by postMessage, checked against exact origins both ways. The iframe
+ * is navigated without adding history entries; opening pushes one entry of the page's own, so
+ * Back closes the widget (800000).
  */
 (function (global) {
   "use strict";
 
+  var VERSION = "1.1.0";
   var script = document.currentScript;
   var WIDGET_ORIGIN = new URL(script.src, document.baseURI).origin;
+  var FRAME_TIMEOUT = 5000;  // a widget page that has not said "ready" by then is not coming
   var settings = {};
+  var authData = null;
   var open = null;
+  var frame = null;
+  var backdrop = null;
+  var frameReady = false;
+  var expectedPage = "warm";  // which page the iframe is loading: "warm" or "widget"
+  var readyWaiters = [];
+  var pendingQuestions = {};
+
+  var CODES = {
+    cancelled: "800000", badRequest: "800001", unknownClient: "800002", aborted: "800008", unreachable: "800009"
+  };
+
+  function noop() {}
 
   function callback(options, name) {
-    return options[name] || settings[name] || function () {};
+    return (options && options[name]) || settings[name] || noop;
   }
 
-  // Navigating the iframe with location.replace adds no entry to the page's history, so Back
-  // never strands a blank widget. Instead, opening the widget pushes one entry of the RP
-  // page's own: Back closes the widget (the request is cancelled, fail gets 800000).
-  function navigateFrame(url) {
+  function failWith(options, code, message) {
+    callback(options, "fail")({ code: code, message: message });
+  }
+
+  // --- the iframe ----------------------------------------------------------------------------
+
+  function navigateFrame(url, page) {
+    frameReady = false;
+    expectedPage = page;
     try {
       frame.contentWindow.location.replace(url);
     } catch (error) {
@@ -40,13 +68,100 @@
     }
   }
 
+  function warmUrl() {
+    return WIDGET_ORIGIN + "/widget/warm?org=" + encodeURIComponent(settings.orgCode || "");
+  }
+
+  function prepareFrame() {
+    if (frame) return;
+    backdrop = document.createElement("div");
+    backdrop.className = "fincert-backdrop";
+    backdrop.style.position = "fixed";
+    backdrop.style.inset = "0";
+    backdrop.style.zIndex = "2147482999";
+    backdrop.style.background = "rgba(16, 24, 40, 0.45)";
+    backdrop.style.display = "none";
+    frame = document.createElement("iframe");
+    frame.title = "금융인증서비스";
+    frame.setAttribute("aria-hidden", "true");
+    frame.tabIndex = -1;
+    frame.style.position = "fixed";
+    frame.style.border = "0";
+    frame.style.background = "transparent";
+    frame.style.zIndex = "2147483000";
+    hideFrame();
+    expectedPage = "warm";
+    frame.src = warmUrl();
+    document.body.appendChild(backdrop);
+    document.body.appendChild(frame);
+  }
+
+  function hideFrame() {
+    frame.style.inset = "auto";
+    frame.style.width = "0";
+    frame.style.height = "0";
+    frame.style.visibility = "hidden";
+    frame.setAttribute("aria-hidden", "true");
+    backdrop.style.display = "none";
+  }
+
+  function showFrame(url) {
+    frame.style.inset = "0";
+    frame.style.width = "100%";
+    frame.style.height = "100%";
+    frame.style.visibility = "visible";
+    frame.removeAttribute("aria-hidden");
+    frame.tabIndex = 0;
+    backdrop.style.display = "block";
+    navigateFrame(url, "widget");
+    frame.focus();
+  }
+
+  // Calls back once the iframe's current page said "ready", or with false after FRAME_TIMEOUT:
+  // a CSP frame-src that does not list the service, or a network error, never says it.
+  function whenFrameReady(then) {
+    if (frameReady) { then(true); return; }
+    var settled = false;
+    var waiter = function (ready) {
+      if (settled) return;
+      settled = true;
+      then(ready);
+    };
+    readyWaiters.push(waiter);
+    window.setTimeout(function () { waiter(false); }, FRAME_TIMEOUT);
+  }
+
+  var FRAME_BLOCKED = "금융인증서비스 화면을 불러오지 못했습니다. 이용기관 페이지의 CSP frame-src에 " +
+    WIDGET_ORIGIN + " 이(가) 있는지, 네트워크 연결을 확인해주세요.";
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== WIDGET_ORIGIN || !frame || event.source !== frame.contentWindow) return;
+    var data = event.data || {};
+    if (data.type === "fincert:ready") {
+      if (data.page !== expectedPage) return;  // a page the iframe has already left
+      frameReady = true;
+      var waiters = readyWaiters;
+      readyWaiters = [];
+      waiters.forEach(function (waiter) { waiter(true); });
+    } else if (data.type === "fincert:answer" && pendingQuestions[data.id]) {
+      var question = pendingQuestions[data.id];
+      delete pendingQuestions[data.id];
+      question(data);
+    } else if (open && data.type === "fincert:result") {
+      close(data.result || {});
+    } else if (open && data.type === "fincert:close") {
+      close({ ok: false, code: data.code || CODES.cancelled, message: data.message || "사용자가 취소했습니다." });
+    }
+  });
+
+  // --- history: Back closes the widget -------------------------------------------------------
+
   var historyMark = null;
   var ignoreNextPop = false;
 
   function markHistory() {
     historyMark = "fincert-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-    var state = Object.assign({}, history.state || {}, { fincert: historyMark });
-    history.pushState(state, "");
+    history.pushState(Object.assign({}, history.state || {}, { fincert: historyMark }), "");
   }
 
   // Take our history entry back before the RP hears the outcome (it may navigate at once).
@@ -74,16 +189,18 @@
   window.addEventListener("popstate", function () {
     if (ignoreNextPop || !open || !historyMark) return;
     historyMark = null;  // Back already took our entry
-    cancelOpen();
+    cancelOpen(CODES.cancelled, "사용자가 취소했습니다.");
   });
 
   // Ask the widget to cancel its transaction (so the service records it); if it cannot answer
-  // (not loaded yet, or gone), close here with the same code.
-  function cancelOpen() {
+  // (not loaded, or gone), close here.
+  function cancelOpen(code, message) {
     var current = open;
+    current.cancelCode = code;
+    current.cancelMessage = message;
     if (frame && frame.contentWindow) frame.contentWindow.postMessage({ type: "fincert:cancel" }, WIDGET_ORIGIN);
     window.setTimeout(function () {
-      if (open === current) close({ ok: false, code: "800000", message: "사용자가 취소했습니다." });
+      if (open === current) close({ ok: false, code: code, message: message });
     }, 1500);
   }
 
@@ -91,161 +208,483 @@
     if (!open) return;
     var current = open;
     open = null;
-    window.removeEventListener("message", current.listener);
     window.clearTimeout(current.loadTimer);
     hideFrame();
-    navigateFrame(WIDGET_ORIGIN + "/widget/warm");
+    navigateFrame(warmUrl(), "warm");
     if (current.returnFocus && current.returnFocus.focus) current.returnFocus.focus();
+    if (!outcome.ok && current.cancelCode && outcome.code === CODES.cancelled) {
+      outcome = { ok: false, code: current.cancelCode, message: current.cancelMessage };
+    }
     unmarkHistory(function () {
       if (outcome.ok) {
-        current.success({ certSeqNum: outcome.certSeqNum, signedVals: outcome.signedVals, certificate: outcome.certificate });
+        current.success(current.shape(outcome));
       } else {
-        current.fail({ code: outcome.code || "800000", message: outcome.message || "사용자가 취소했습니다." });
+        current.fail({ code: outcome.code || CODES.cancelled, message: outcome.message || "사용자가 취소했습니다." });
       }
     });
   }
 
-  function fail(current, code, message) {
-    close({ ok: false, code: code, message: message });
+  // A fetch that failed without an answer: either the service is down or this page's origin is
+  // not registered (CORS allows registered origins only). A no-cors probe tells them apart.
+  function explainNetworkFailure(report) {
+    fetch(WIDGET_ORIGIN + "/healthz", { mode: "no-cors", cache: "no-store" })
+      .then(function () {
+        report(CODES.unknownClient, "이 페이지의 주소(" + location.origin + ")는 이용기관에 등록되지 않았습니다.");
+      })
+      .catch(function () {
+        report(CODES.unreachable, "금융인증서비스에 연결할 수 없습니다. 네트워크 연결을 확인해주세요.");
+      });
   }
 
-  // One iframe of the service, loaded (hidden) at init: when the user clicks, its renderer
-  // process and the widget's assets are already there. Shown as the overlay when needed.
-  var frame = null;
-  var backdrop = null;
-
-  function prepareFrame() {
-    if (frame) return;
-    backdrop = document.createElement("div");
-    backdrop.className = "fincert-backdrop";
-    backdrop.style.position = "fixed";
-    backdrop.style.inset = "0";
-    backdrop.style.zIndex = "2147482999";
-    backdrop.style.background = "rgba(16, 24, 40, 0.45)";
-    backdrop.style.display = "none";
-    frame = document.createElement("iframe");
-    frame.title = "금융인증서비스";
-    frame.setAttribute("aria-hidden", "true");
-    frame.tabIndex = -1;
-    frame.style.position = "fixed";
-    frame.style.border = "0";
-    frame.style.background = "transparent";
-    frame.style.zIndex = "2147483000";
-    hideFrame();
-    frame.src = WIDGET_ORIGIN + "/widget/warm";
-    document.body.appendChild(backdrop);
-    document.body.appendChild(frame);
-  }
-
-  function hideFrame() {
-    frame.style.inset = "auto";
-    frame.style.width = "0";
-    frame.style.height = "0";
-    frame.style.visibility = "hidden";
-    frame.setAttribute("aria-hidden", "true");
-    backdrop.style.display = "none";
-  }
-
-  function showFrame(url) {
-    frame.style.inset = "0";
-    frame.style.width = "100%";
-    frame.style.height = "100%";
-    frame.style.visibility = "visible";
-    frame.removeAttribute("aria-hidden");
-    frame.tabIndex = 0;
-    backdrop.style.display = "block";
-    navigateFrame(url);
-    frame.focus();
-  }
-
-  // 1. create the transaction with a credentialed CORS call (the service checks the Origin),
-  // 2. show it in the overlay iframe, 3. wait for the result by postMessage.
-  function openWidget(request, options) {
-    if (open) {
-      callback(options, "fail")({ code: "800001", message: "이미 진행 중인 요청이 있습니다." });
-      return;
-    }
-    prepareFrame();
-    var listener = function (event) {
-      if (event.origin !== WIDGET_ORIGIN || event.source !== frame.contentWindow) return;
-      var data = event.data || {};
-      if (data.type === "fincert:result") {
-        close(data.result || {});
-      } else if (data.type === "fincert:close") {
-        close({ ok: false, code: data.code || "800000", message: data.message || "사용자가 취소했습니다." });
-      }
-    };
-    open = {
-      listener: listener,
-      success: callback(options, "success"),
-      fail: callback(options, "fail"),
-      returnFocus: document.activeElement
-    };
-    window.addEventListener("message", listener);
-    backdrop.style.display = "block";
-    markHistory();
-
-    fetch(WIDGET_ORIGIN + "/widget/transactions", {
+  function postJson(path, body) {
+    return fetch(WIDGET_ORIGIN + path, {
       method: "POST",
       mode: "cors",
       credentials: "include",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(request)
-    })
-      .then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-      })
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (json) { return { ok: response.ok, body: json }; });
+    });
+  }
+
+  // 1. create the transaction with a credentialed CORS call (the service checks the Origin),
+  // 2. show it in the overlay iframe, 3. wait for the result by postMessage.
+  function openWidget(request, options, shape) {
+    if (open) {
+      failWith(options, CODES.badRequest, "이미 진행 중인 요청이 있습니다.");
+      return;
+    }
+    prepareFrame();
+    open = {
+      success: callback(options, "success"),
+      fail: callback(options, "fail"),
+      shape: shape,
+      returnFocus: document.activeElement
+    };
+    var current = open;
+    backdrop.style.display = "block";
+    markHistory();
+    var body = Object.assign({ orgCode: settings.orgCode, apiKey: settings.apiKey, lang: settings.lang }, request);
+    if (authData) body.authData = authData;
+    postJson("/widget/transactions", body)
       .then(function (answer) {
+        if (open !== current) return;
         if (!answer.ok) {
           var error = answer.body.error || {};
-          fail(open, error.code || "800001", error.message || "요청이 거절되었습니다.");
+          close({ ok: false, code: error.code || CODES.badRequest, message: error.message || "요청이 거절되었습니다." });
           return;
         }
         showFrame(answer.body.url);
+        whenFrameReady(function (ready) {
+          if (!ready && open === current) close({ ok: false, code: CODES.unreachable, message: FRAME_BLOCKED });
+        });
       })
-      .catch(function () { fail(open, "800009", "금융인증서비스에 연결할 수 없습니다."); });
+      .catch(function () {
+        explainNetworkFailure(function (code, message) {
+          if (open === current) close({ ok: false, code: code, message: message });
+        });
+      });
+  }
+
+  // --- checking parameters -------------------------------------------------------------------
+
+  function BadRequest(message) { this.message = message; }
+
+  function only(object, allowed, where) {
+    Object.keys(object || {}).forEach(function (key) {
+      if (allowed.indexOf(key) < 0) {
+        throw new BadRequest(where + "." + key + "은(는) 지원하지 않는 옵션입니다.");
+      }
+    });
+  }
+
+  var SIGN_KEYS = ["signFormat", "content", "algorithms", "info", "nonce", "view", "success", "fail"];
+  var APP_ONLY = ["clientType", "clientOrigin", "uniqVal", "signWithoutUI"];
+
+  // One sign parameter object → the service's request object.
+  function signRequest(options) {
+    APP_ONLY.forEach(function (key) {
+      if (options[key] !== undefined) throw new BadRequest(key + "는 앱 전용 옵션으로 웹에서는 쓰지 않습니다.");
+    });
+    only(options, SIGN_KEYS, "sign");
+    var format = options.signFormat || {};
+    only(format, ["type", "CMSInfo"], "signFormat");
+    var type = format.type || "CMS";
+    var cmsInfo = format.CMSInfo || {};
+    only(cmsInfo, ["withoutContent", "generalSyntax", "time", "includeR", "ssn"], "signFormat.CMSInfo");
+    if (type === "PKCS1" && format.CMSInfo) {
+      var meaningful = ["withoutContent", "generalSyntax", "time"].filter(function (key) { return key in cmsInfo; });
+      if (meaningful.length) throw new BadRequest("PKCS1 서명에는 CMSInfo." + meaningful[0] + " 옵션을 쓸 수 없습니다.");
+    }
+    var content = options.content || {};
+    only(content, ["plainText", "binary", "hash"], "content");
+    var kinds = Object.keys(content);
+    if (kinds.length > 1) throw new BadRequest("content에는 plainText, binary, hash 중 하나만 주세요.");
+    var kind = kinds[0] || "plainText";
+    var contents;
+    var encoding = "UTF-8";
+    if (kind === "plainText") {
+      only(content.plainText, ["plainTexts", "encoding"], "content.plainText");
+      contents = (content.plainText || {}).plainTexts;
+      encoding = (content.plainText || {}).encoding || "UTF-8";
+    } else if (kind === "binary") {
+      only(content.binary, ["binaries"], "content.binary");
+      contents = content.binary.binaries;
+    } else {
+      only(content.hash, ["hashes"], "content.hash");
+      contents = content.hash.hashes;
+    }
+    var info = options.info || {};
+    only(info, ["signType", "nonce"], "info");
+    var algorithm = options.algorithms;
+    if (Array.isArray(algorithm)) {
+      if (algorithm.length !== 1) throw new BadRequest("algorithms에는 알고리즘 하나를 주세요.");
+      algorithm = algorithm[0];
+    }
+    return {
+      signType: info.signType || "01",
+      format: type,
+      withoutContent: cmsInfo.withoutContent !== undefined ? cmsInfo.withoutContent : true,
+      generalSyntax: cmsInfo.generalSyntax !== undefined ? cmsInfo.generalSyntax : true,
+      time: cmsInfo.time || "CLOUD_SERVER",
+      includeR: cmsInfo.includeR || false,
+      algorithm: algorithm || "RSASSA-PKCS1-v1_5_SHA256",
+      contentType: kind,
+      contents: contents,
+      encoding: encoding
+    };
+  }
+
+  function viewOf(options) {
+    var view = options.view || {};
+    only(view, ["lastAccessCert", "certSeqNum", "enableTextView", "oid"], "view");
+    return view;
   }
 
   function requireInit(options) {
     if (!settings.orgCode || !settings.apiKey) {
-      callback(options, "fail")({ code: "800001", message: "FinCert.Sdk.init({orgCode, apiKey})를 먼저 호출해주세요." });
+      failWith(options, CODES.badRequest, "FinCert.Sdk.init({orgCode, apiKey})를 먼저 호출해주세요.");
       return false;
     }
     return true;
   }
 
+  function guarded(options, work) {
+    try {
+      work();
+    } catch (error) {
+      if (error instanceof BadRequest) failWith(options, CODES.badRequest, error.message);
+      else throw error;
+    }
+  }
+
+  // --- questions the warm iframe answers (cloud connection) ------------------------------------
+
+  function ask(action, options) {
+    prepareFrame();
+    whenFrameReady(function (ready) {
+      if (!ready) { failWith(options, CODES.unreachable, FRAME_BLOCKED); return; }
+      var id = "q" + Date.now() + Math.random().toString(36).slice(2);
+      pendingQuestions[id] = function (answer) {
+        if (answer.ok) callback(options, "success")(answer.body);
+        else failWith(options, (answer.body.error || {}).code || CODES.badRequest, (answer.body.error || {}).message || "요청이 거절되었습니다.");
+      };
+      frame.contentWindow.postMessage(
+        { type: "fincert:question", id: id, action: action, orgCode: settings.orgCode, apiKey: settings.apiKey },
+        WIDGET_ORIGIN
+      );
+    });
+  }
+
+  // --- DER reading (getCertInfo, getSignerCertFromSignedVal) ---------------------------------
+
+  function base64ToBytes(text) {
+    var binary = atob(convertBase64UrlToBase64(text.replace(/\s+/g, "")));
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  function bytesToBase64(bytes) {
+    var binary = "";
+    for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+    return btoa(binary);
+  }
+
+  function readTlv(bytes, offset) {
+    var tag = bytes[offset];
+    var length = bytes[offset + 1];
+    var start = offset + 2;
+    if (length & 0x80) {
+      var count = length & 0x7f;
+      length = 0;
+      for (var i = 0; i < count; i++) length = length * 256 + bytes[start + i];
+      start += count;
+    }
+    if (start + length > bytes.length) throw new BadRequest("DER 형식이 올바르지 않습니다.");
+    return { tag: tag, start: start, end: start + length, whole: bytes.subarray(offset, start + length) };
+  }
+
+  function children(bytes, node) {
+    var found = [];
+    for (var offset = node.start; offset < node.end;) {
+      var child = readTlv(bytes, offset);
+      found.push(child);
+      offset = child.end;
+    }
+    return found;
+  }
+
+  function oidText(bytes, node) {
+    var parts = [];
+    var value = 0;
+    for (var i = node.start; i < node.end; i++) {
+      value = value * 128 + (bytes[i] & 0x7f);
+      if (!(bytes[i] & 0x80)) {
+        if (!parts.length) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+        else parts.push(value);
+        value = 0;
+      }
+    }
+    return parts.join(".");
+  }
+
+  var NAMES = { "2.5.4.3": "CN", "2.5.4.11": "OU", "2.5.4.10": "O", "2.5.4.6": "C" };
+
+  function nameText(bytes, node) {
+    return children(bytes, node).map(function (rdn) {
+      var pair = children(bytes, children(bytes, rdn)[0]);
+      var key = NAMES[oidText(bytes, pair[0])] || oidText(bytes, pair[0]);
+      return key + "=" + new TextDecoder("utf-8").decode(bytes.subarray(pair[1].start, pair[1].end));
+    }).reverse().join(",");
+  }
+
+  function timeText(bytes, node) {
+    var text = new TextDecoder("ascii").decode(bytes.subarray(node.start, node.end));
+    if (node.tag === 0x17) text = (Number(text.slice(0, 2)) < 50 ? "20" : "19") + text;
+    return text.slice(0, 14);  // YYYYMMDDHHmmss, UTC
+  }
+
+  function hex(bytes, node) {
+    var out = "";
+    for (var i = node.start; i < node.end; i++) out += ("0" + bytes[i].toString(16)).slice(-2);
+    return out.replace(/^(00)+(?=.)/, "").toUpperCase();
+  }
+
+  function pem(bytes) {
+    var body = bytesToBase64(bytes).replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+    return "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n";
+  }
+
+  function certificateBytes(certificate) {
+    var text = String(certificate || "").replace(/-----(BEGIN|END) CERTIFICATE-----/g, "");
+    return base64ToBytes(text);
+  }
+
+  function certInfo(bytes) {
+    var certificate = readTlv(bytes, 0);
+    var tbs = children(bytes, children(bytes, certificate)[0]);
+    var index = tbs[0].tag === 0xa0 ? 1 : 0;
+    var validity = children(bytes, tbs[index + 3]);
+    var subject = nameText(bytes, tbs[index + 4]);
+    var policies = [];
+    tbs.slice(index + 6).forEach(function (node) {
+      if (node.tag !== 0xa3) return;
+      children(bytes, children(bytes, node)[0]).forEach(function (extension) {
+        var parts = children(bytes, extension);
+        if (oidText(bytes, parts[0]) !== "2.5.29.32") return;
+        var value = readTlv(bytes, parts[parts.length - 1].start);
+        children(bytes, value).forEach(function (policy) { policies.push(oidText(bytes, children(bytes, policy)[0])); });
+      });
+    });
+    var commonName = (subject.match(/CN=([^,]*)/) || [])[1] || "";
+    var named = commonName.match(/^(.*)\(\)(\d{3})/);
+    return {
+      certSeqNum: hex(bytes, tbs[index]),
+      subjectName: subject,
+      issuerName: nameText(bytes, tbs[index + 2]),
+      notBefore: timeText(bytes, validity[0]),
+      notAfter: timeText(bytes, validity[1]),
+      policyOids: policies,
+      name: named ? named[1] : commonName,
+      bankCode: named ? named[2] : "",
+      certificate: pem(bytes)
+    };
+  }
+
+  function signerCertificate(signedVal) {
+    var bytes = base64ToBytes(signedVal);
+    var node = readTlv(bytes, 0);
+    var parts = children(bytes, node);
+    if (parts[0].tag === 0x06) node = readTlv(bytes, children(bytes, parts[1])[0].start);  // ContentInfo
+    var signedData = children(bytes, node);
+    var certificates = signedData.filter(function (part) { return part.tag === 0xa0; })[0];
+    var signerInfos = signedData[signedData.length - 1];
+    if (!certificates) throw new BadRequest("서명값에 인증서가 없습니다 (PKCS1 서명에는 인증서가 들어 있지 않습니다).");
+    var sid = children(bytes, children(bytes, children(bytes, signerInfos)[0])[1]);
+    var serial = hex(bytes, sid[1]);
+    var issuer = nameText(bytes, sid[0]);
+    var match = children(bytes, certificates).map(function (cert) { return cert.whole; }).filter(function (der) {
+      var info = certInfo(der);
+      return info.certSeqNum === serial && info.issuerName === issuer;
+    })[0];
+    if (!match) throw new BadRequest("서명자 인증서를 찾을 수 없습니다.");
+    return pem(match);
+  }
+
+  function convertBase64UrlToBase64(text) {
+    var base64 = String(text).replace(/-/g, "+").replace(/_/g, "/");
+    return base64 + "===".slice((base64.length + 3) % 4);
+  }
+
+  function convertBase64ToBase64Url(text) {
+    return String(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  // A utility answers both ways: the return value, and success/fail when a parameter object is given.
+  function utility(argument, key, work) {
+    var options = argument && typeof argument === "object" ? argument : null;
+    try {
+      var result = work(options ? options[key] : argument);
+      if (options) callback(options, "success")(result);
+      return result;
+    } catch (error) {
+      var message = error instanceof BadRequest ? error.message : "형식이 올바르지 않습니다.";
+      if (options) failWith(options, CODES.badRequest, message);
+      return null;
+    }
+  }
+
   var Sdk = {
-    version: "1.0.0",
+    version: VERSION,
 
     init: function (options) {
-      settings = Object.assign({ lang: "kor" }, options || {});
-      if (document.body) prepareFrame();
+      options = options || {};
+      guarded(options, function () {
+        only(options, ["orgCode", "apiKey", "lang", "success", "fail", "clientType", "clientOrigin", "uniqVal"], "init");
+        if (options.clientType !== undefined && String(options.clientType).toUpperCase() !== "WEB") {
+          throw new BadRequest("clientType은 앱 전용 값입니다. 웹에서는 쓰지 않거나 'WEB'으로 주세요.");
+        }
+        if (options.clientOrigin !== undefined || options.uniqVal !== undefined) {
+          throw new BadRequest("clientOrigin, uniqVal은 앱 전용 옵션입니다. 웹에서는 페이지의 주소가 쓰입니다.");
+        }
+        if (options.lang !== undefined && options.lang !== "kor" && options.lang !== "eng") {
+          throw new BadRequest("lang은 'kor' 또는 'eng'여야 합니다.");
+        }
+        settings = Object.assign({ lang: "kor" }, options);
+        var start = function () {
+          prepareFrame();
+          postJson("/widget/sdk/hello", { orgCode: settings.orgCode, apiKey: settings.apiKey })
+            .then(function (answer) {
+              if (!answer.ok) {
+                var error = answer.body.error || {};
+                failWith(options, error.code || CODES.unknownClient, error.message || "이용기관 확인에 실패했습니다.");
+                return;
+              }
+              whenFrameReady(function (ready) {
+                if (ready) callback(options, "success")({ orgCode: settings.orgCode, version: VERSION });
+                else failWith(options, CODES.unreachable, FRAME_BLOCKED);
+              });
+            })
+            .catch(function () {
+              explainNetworkFailure(function (code, message) { failWith(options, code, message); });
+            });
+        };
+        if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+      });
     },
 
-    sign: function (options) {
-      options = options || {};
+    sign: function (parameters) {
+      var list = Array.isArray(parameters) ? parameters : [parameters || {}];
+      var first = list[0] || {};
+      var options = { success: first.success, fail: first.fail };
       if (!requireInit(options)) return;
-      var format = (options.signFormat || {}).type || "CMS";
-      var plain = ((options.content || {}).plainText || {});
-      var info = options.info || {};
-      if (format !== "CMS" || (plain.encoding && plain.encoding !== "UTF-8")) {
-        callback(options, "fail")({ code: "800001", message: "signFormat.type은 CMS, encoding은 UTF-8만 지원합니다." });
-        return;
-      }
-      openWidget({
-        orgCode: settings.orgCode,
-        apiKey: settings.apiKey,
-        op: "sign",
-        signType: info.signType || "01",
-        plainTexts: plain.plainTexts,
-        nonce: options.nonce || info.nonce
-      }, options);
+      guarded(options, function () {
+        var requests = list.map(signRequest);
+        var nonce = first.nonce || (first.info || {}).nonce;
+        list.slice(1).forEach(function (item) {
+          var other = item.nonce || (item.info || {}).nonce;
+          if (other && other !== nonce) throw new BadRequest("한 번의 다중 서명에는 nonce 하나를 씁니다.");
+        });
+        openWidget({ op: "sign", nonce: nonce, requests: requests, view: viewOf(first) }, options, function (result) {
+          var shaped = { certSeqNum: result.certSeqNum, signedVals: result.signedVals, certificate: result.certificate };
+          if (result.rValue) shaped.rValue = result.rValue;
+          return shaped;
+        });
+      });
     },
 
     manage: function (options) {
       options = options || {};
       if (!requireInit(options)) return;
-      openWidget({ orgCode: settings.orgCode, apiKey: settings.apiKey, op: "manage" }, options);
+      guarded(options, function () {
+        only(options, ["success", "fail"], "manage");
+        openWidget({ op: "manage" }, options, function () { return { managed: true }; });
+      });
+    },
+
+    issue: function (options) {
+      options = options || {};
+      if (!requireInit(options)) return;
+      guarded(options, function () {
+        only(options, ["refNum", "authCode", "success", "fail"], "issue");
+        if (!options.refNum || !options.authCode) throw new BadRequest("issue에는 refNum과 authCode가 필요합니다.");
+        openWidget({ op: "issue", refNum: String(options.refNum), authCode: String(options.authCode) }, options,
+          function (result) { return { certSeqNum: result.certSeqNum, certificate: result.certificate }; });
+      });
+    },
+
+    getCertInfoList: function (options) {
+      options = options || {};
+      if (!requireInit(options)) return;
+      guarded(options, function () {
+        only(options, ["nonce", "view", "success", "fail"], "getCertInfoList");
+        openWidget({ op: "certlist", nonce: options.nonce, view: viewOf(options) }, options,
+          function (result) { return { certInfos: result.certInfos }; });
+      });
+    },
+
+    checkCloudConn: function (options) {
+      options = options || {};
+      if (!requireInit(options)) return;
+      ask("check", options);
+    },
+
+    disconnectCloudConn: function (options) {
+      options = options || {};
+      if (!requireInit(options)) return;
+      ask("disconnect", options);
+    },
+
+    setAuthData: function (options) {
+      options = options || {};
+      guarded(options, function () {
+        only(options, ["name", "phone", "birthday", "disableInput", "success", "fail"], "setAuthData");
+        if (!options.name || !options.phone || !options.birthday) {
+          throw new BadRequest("setAuthData에는 name, phone, birthday가 모두 필요합니다.");
+        }
+        authData = {
+          name: String(options.name), phone: String(options.phone), birthday: String(options.birthday),
+          disableInput: Boolean(options.disableInput)
+        };
+        callback(options, "success")({});
+      });
+    },
+
+    getCertInfo: function (certificate) {
+      return utility(certificate, "certificate", function (value) { return certInfo(certificateBytes(value)); });
+    },
+
+    getSignerCertFromSignedVal: function (signedVal) {
+      return utility(signedVal, "signedVal", function (value) { return signerCertificate(String(value)); });
+    },
+
+    convertBase64UrlToBase64: convertBase64UrlToBase64,
+    convertBase64ToBase64Url: convertBase64ToBase64Url,
+
+    abort: function () {
+      if (open) cancelOpen(CODES.aborted, "이용기관이 요청을 중단했습니다.");
     }
   };
 

@@ -42,6 +42,36 @@
 
   document.addEventListener("fincert:content", function (event) { wire(event.detail.root); });
 
+  // Tell the RP page's SDK that this page loaded (a CSP frame-src block or a network error
+  // never says so, and the SDK reports 800009 instead of waiting forever).
+  document.addEventListener("DOMContentLoaded", function () {
+    var page = document.querySelector("[data-fincert-warm]") ? "warm" : "widget";
+    toParent({ type: "fincert:ready", page: page }, "*");
+  });
+
+  // The SDK's questions about this browser's cloud connection on this site (checkCloudConn,
+  // disconnectCloudConn): asked of the service with this page's (partitioned) cookies, the
+  // parent's origin as the browser reported it.
+  var QUESTIONS = { check: "/widget/cloud-conn", disconnect: "/widget/cloud-conn/disconnect" };
+  window.addEventListener("message", function (event) {
+    var data = event.data || {};
+    if (event.source !== window.parent || data.type !== "fincert:question" || !QUESTIONS[data.action]) return;
+    var token = document.querySelector('meta[name="csrf-token"]');
+    fetch(QUESTIONS[data.action], {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token ? token.content : "" },
+      body: JSON.stringify({ orgCode: data.orgCode, apiKey: data.apiKey, origin: event.origin })
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .catch(function () { return { ok: false, body: { error: { code: "800009", message: "금융인증서비스에 연결할 수 없습니다." } } }; })
+      .then(function (answer) {
+        window.parent.postMessage({ type: "fincert:answer", id: data.id, ok: answer.ok, body: answer.body }, event.origin);
+      });
+  });
+
   // The RP page asks to cancel (its visitor pressed Back): cancel like the ✕ button, or close
   // when the request has already ended.
   window.addEventListener("message", function (event) {

@@ -156,3 +156,36 @@ def test_an_expired_transaction_says_so_and_tells_the_rp(phone_page: Page, live_
     expect(frame.get_by_role("alert")).to_contain_text("요청 시간(10분)이 지났습니다")
     frame.get_by_role("button", name="닫기").click()
     expect(page.get_by_role("status")).to_have_attribute("data-code", "800004")
+
+
+def test_a_transfer_with_the_persons_number_confirms_who_signed(phone_page: Page, live_server, in_app):
+    """본인확인 (VID): the RP gets R with the signature and checks the number it was given."""
+    from app.banks import get_bank
+    from app.personal_info import parse_birth_date
+    from app.ra.orders import open_order, place_order, redeem_order
+
+    order, auth_code = place_order(
+        get_bank("004"), name=NAME, phone=PHONE, birth_date=parse_birth_date(BIRTH), email=None, kind="issue",
+        rrn="9001011234568",
+    )  # fmt: skip
+    redeem_order(open_order(order.ref_num, auth_code), pin=DEFAULT_PIN)
+    page = phone_page
+    for first, number, outcome in (
+        (True, "900101-1234568", "본인확인 성공"),
+        (False, "900101-1234573", "본인확인 실패"),
+    ):
+        page.goto(f"{live_server.rp_url}/rp/demo/transfer")
+        page.get_by_label("받는 은행").select_option(label="신한은행")
+        page.get_by_label("받는 계좌번호").fill("110-123-456789")
+        page.get_by_label("보낼 금액(원)").fill("1000")
+        page.get_by_label("주민등록번호 (본인확인, 선택)").fill(number)
+        page.get_by_role("button", name="금융인증서로 이체").click()
+        frame = widget(page)
+        frame.get_by_role("button", name="화면을 터치해주세요").click()
+        if first:  # the second time, 자동연결 skips to the certificates
+            enter_identity(frame, NAME, PHONE, BIRTH)
+            enter_sms_code(frame, page, live_server.url, PHONE)
+            allow_cloud_access(frame, auto_connect=True)
+        choose_certificate(frame, "KB국민은행")
+        type_pin(frame, DEFAULT_PIN)
+        expect(page.get_by_test_id("identity")).to_contain_text(outcome)

@@ -10,6 +10,8 @@ functions directly; a separate RP calls ``POST /api/v1/rp/nonces`` the same way.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from urllib.parse import urlsplit
 
@@ -17,12 +19,12 @@ from flask import Blueprint, current_app, jsonify, redirect, request, session
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.banks import list_banks
 from app.extensions import db
 from app.models import RpClient
-from app.pki.verifier import VerificationError
+from app.pki.verifier import VerificationError, verify_vid
 from app.rendering import render_page
 from app.rp.clients import DEMO_ORG_CODE, NonceRejected, demo_credentials, ensure_demo_client, issue_nonce
 from app.rp.verification import verify_for_rp
@@ -55,6 +57,12 @@ class TransferForm(ResultForm):
             Regexp(r"^[1-9][0-9]{0,9}$", message="금액은 1원 이상 숫자로 입력해주세요."),
         ],
     )
+    # 본인확인 (VID): the number is only compared with the certificate's VID, never kept.
+    rrn = StringField(
+        "주민등록번호 (본인확인, 선택)",
+        validators=[Optional(), Regexp(r"^[0-9]{6}-?[0-9]{7}$", message="주민등록번호 13자리를 입력해주세요.")],
+    )
+    r_value = StringField(validators=[Optional(), Length(max=200)])
 
 
 def transfer_text(bank_name: str, account: str, amount: str) -> str:
@@ -136,7 +144,8 @@ def prepare() -> ResponseReturnValue:
         sign_type, text = "01", "로그인"
     record = issue_nonce(_client())
     session["rp_nonces"] = [*session.get("rp_nonces", []), record.nonce][-OUTSTANDING_NONCES:]
-    return jsonify(nonce=record.nonce, signType=sign_type, plainText=text)
+    include_r = request.form.get("kind") == "transfer" and bool(request.form.get("rrn"))
+    return jsonify(nonce=record.nonce, signType=sign_type, plainText=text, includeR=include_r)
 
 
 def _verify(form: ResultForm, plain_text: str, sign_type: str):
@@ -173,7 +182,8 @@ def transfer_page() -> ResponseReturnValue:
 
 @bp.post("/transfer")
 def transfer() -> ResponseReturnValue:
-    """Verify the transfer signature against the text rebuilt from the submitted fields."""
+    """Verify the transfer signature against the text rebuilt from the submitted fields; with a
+    주민등록번호, also 본인확인: does the certificate's VID belong to that number (with R)?"""
     form = TransferForm()
     banks = {bank.code: bank.name for bank in list_banks()}
     if not form.validate_on_submit() or form.bank_code.data not in banks:
@@ -183,4 +193,15 @@ def transfer() -> ResponseReturnValue:
         signer = _verify(form, text, "02")
     except (VerificationError, NonceRejected) as error:
         return _page("partials/rpdemo/failed.html", status=422, reason=error.message)
-    return _page("partials/rpdemo/transferred.html", signer=signer, text=text)
+    identity = None
+    if form.rrn.data:
+        r_value = _r_value(form.r_value.data or "")
+        identity = r_value is not None and verify_vid(signer.certificate, form.rrn.data.replace("-", ""), r_value)
+    return _page("partials/rpdemo/transferred.html", signer=signer, text=text, identity=identity)
+
+
+def _r_value(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text, validate=True) or None
+    except (binascii.Error, ValueError):
+        return None

@@ -47,7 +47,7 @@
           }
           showErrors(form, {});
           FinCert.Sdk.sign({
-            signFormat: { type: "CMS" },
+            signFormat: { type: "CMS", CMSInfo: { includeR: answer.body.includeR } },
             content: { plainText: { plainTexts: [answer.body.plainText], encoding: "UTF-8" } },
             info: { signType: answer.body.signType },
             nonce: answer.body.nonce,
@@ -56,6 +56,8 @@
               status.textContent = "서명을 확인하고 있습니다…";
               form.querySelector('input[name="signed_val"]').value = result.signedVals[0];
               form.querySelector('input[name="nonce"]').value = answer.body.nonce;
+              var rValue = form.querySelector('input[name="r_value"]');
+              if (rValue) rValue.value = result.rValue || "";
               form.submit();
             },
             fail: function (error) {

@@ -114,6 +114,12 @@ def test_keypad_field(browser, values):
 
 
 @FUZZ
+@given(values=form_values("entry"))
+def test_pin_entry_field(browser, values):
+    assert_handled(browser.post("pin", **values))
+
+
+@FUZZ
 @given(values=form_values("device_id"))
 def test_device_field(browser, values):
     assert_handled(browser.post("manage/device", **values))

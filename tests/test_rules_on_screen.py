@@ -24,19 +24,6 @@ def strict_rules(app, monkeypatch):
         monkeypatch.setitem(app.config, name, value)
 
 
-def keypad_tokens(html: str) -> dict[str, str]:
-    return {
-        digit: token for token, digit in re.findall(r'name="key" value="([^"]+)" class="keypad__key"[^>]*>(\d)<', html)
-    }
-
-
-def type_pin(browser: WidgetBrowser, pin: str):
-    tokens = keypad_tokens(browser.last.get_data(as_text=True))
-    for digit in pin:
-        browser.post("keypad", key=tokens[digit])
-    return browser.last
-
-
 def test_the_login_screens_say_what_the_settings_enforce(app, client, strict_rules):
     subscriber_with_certificate()
     browser = WidgetBrowser(app, client)
@@ -50,9 +37,9 @@ def test_the_login_screens_say_what_the_settings_enforce(app, client, strict_rul
     certificate_id = re.search(r'name="certificate_id" value="(\d+)"', listing).group(1)
     browser.post("select", certificate_id=certificate_id)
 
-    assert "비밀번호 1/3회 오류" in type_pin(browser, "975310").get_data(as_text=True)
-    assert "비밀번호 2/3회 오류" in type_pin(browser, "975310").get_data(as_text=True)
-    locked = type_pin(browser, "975310").get_data(as_text=True)
+    assert "비밀번호 1/3회 오류" in browser.enter_pin("975310").get_data(as_text=True)
+    assert "비밀번호 2/3회 오류" in browser.enter_pin("975310").get_data(as_text=True)
+    locked = browser.enter_pin("975310").get_data(as_text=True)
     assert "비밀번호 3/3회 오류로 인증서가 잠겼습니다" in locked and "800005" in locked
 
 

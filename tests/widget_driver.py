@@ -44,6 +44,24 @@ class WidgetBrowser:
         self.last = self.client.post(f"{self.url}/{action}", data={"csrf_token": self.token, **data}, headers=HTMX)
         return self.last
 
+    def reach_pin(self, phone: str = "01012345678") -> str:
+        """가입정보, SMS, 클라우드 접근 권한 and 선택 of the only certificate: the keypad page."""
+        self.identify(phone=phone)
+        self.post("sms", code=self.latest_code(phone))
+        listing = self.post("consent").get_data(as_text=True)
+        certificate_id = re.search(r'name="certificate_id" value="(\d+)"', listing).group(1)
+        return self.post("select", certificate_id=certificate_id).get_data(as_text=True)
+
+    def keypad_tokens(self) -> dict[str, str]:
+        """The current page's keypad: digit → token."""
+        keys = re.findall(r'name="key" value="([^"]+)" class="keypad__key"[^>]*>(\d)</button>', self.last.get_data(as_text=True))
+        return {digit: token for token, digit in keys}
+
+    def enter_pin(self, pin: str):
+        """The keypad with JavaScript: the six keys' tokens in one post."""
+        tokens = self.keypad_tokens()
+        return self.post("pin", entry=",".join(tokens[digit] for digit in pin))
+
     def identify(self, name="홍길동", phone="01012345678", birth_date="19900101"):
         return self.post("identify", name=name, phone=phone, birth_date=birth_date)
 

@@ -17,7 +17,7 @@ from app.pki.verifier import VerifiedSignature
 from app.rp.clients import DEMO_ORG_CODE
 from app.rp.verification import verify_for_rp
 from app.widget import cloud_access, signing
-from app.widget.pin_entry import KeyOutcome, press_key
+from app.widget.pin_entry import KeyOutcome, press_key, submit_entry
 from app.widget.steps import Flow, Step
 from app.widget.transactions import load, open_transaction
 from tests.support import DEFAULT_PIN
@@ -132,7 +132,14 @@ def key_for(transaction: WidgetTransaction, digit: str) -> str:
 
 
 def type_pin(transaction: WidgetTransaction, pin: str = DEFAULT_PIN) -> KeyOutcome:
-    """Six presses on the secure keypad; the outcome of the last one."""
+    """A PIN on the secure keypad as a browser with JavaScript sends it: the six keys' tokens
+    in one entry."""
+    return submit_entry(transaction, [key_for(transaction, digit) for digit in pin])
+
+
+def press_keys(transaction: WidgetTransaction, pin: str = DEFAULT_PIN) -> KeyOutcome:
+    """Six presses on the secure keypad, one post each (a browser without JavaScript); the
+    outcome of the last one."""
     outcome = KeyOutcome(finished_entry=False)
     for digit in pin:
         outcome = press_key(transaction, key_for(transaction, digit))

@@ -40,6 +40,17 @@ class KeyForm(FlaskForm):
     key = StringField("키", validators=[DataRequired("키를 눌러주세요."), Length(max=40)])
 
 
+class EntryForm(FlaskForm):
+    """A whole PIN entry from the keypad with JavaScript: the pressed keys' tokens, in order,
+    separated by commas (tokens are URL-safe base64, without commas)."""
+
+    entry = StringField("비밀번호", validators=[DataRequired("비밀번호를 입력해주세요."), Length(max=200)])
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.entry.data.split(",")
+
+
 class IssueStartForm(FlaskForm):
     """참조번호 + 인가코드, carried from the bank (or typed by an integrator)."""
 

@@ -1,9 +1,12 @@
 """The secure keypad (보안 키패드, docs/design.md "Secure keypad").
 
 Per PIN entry the server shuffles the ten digits and two inert blank keys over a 4×3 grid
-and gives each digit key an opaque random token. The browser posts tokens, never digits;
-the server maps them back and keeps the typed digits, sealed with a KEK-derived key, in
-the transaction. A new entry (after a wrong PIN, or for the confirmation) reshuffles.
+and gives each digit key an opaque random token. The browser posts tokens, never digits,
+and the server maps them back. With JavaScript the page keeps the pressed tokens itself and
+sends the whole entry at once (``entry_digits``); without it, each key is a post and the
+server keeps the typed digits, sealed with a KEK-derived key, in the transaction. Either
+way an entry is taken once: the next one (after a wrong PIN, or for the confirmation) gets a
+reshuffled keypad with new tokens, so a replayed token list matches nothing.
 """
 
 from __future__ import annotations
@@ -63,6 +66,16 @@ def typed(keypad: dict[str, Any], context: str) -> str:
 
 def typed_count(keypad: dict[str, Any], context: str) -> int:
     return len(typed(keypad, context))
+
+
+def entry_digits(keypad: dict[str, Any], tokens: list[str]) -> str:
+    """The PIN a whole entry's tokens stand for (the one-post keypad). Every token must be a
+    digit key of this keypad and there must be exactly ``PIN_LENGTH`` of them: a list from an
+    earlier keypad (replayed) or an edited one is refused as a whole."""
+    digits = {key["token"]: key["digit"] for key in keypad["keys"] if key["token"]}
+    if len(tokens) != PIN_LENGTH or any(token not in digits for token in tokens):
+        raise UnknownKey()
+    return "".join(digits[token] for token in tokens)
 
 
 def press(keypad: dict[str, Any], token: str, context: str) -> dict[str, Any]:

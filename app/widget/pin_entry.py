@@ -56,8 +56,22 @@ def press_key(transaction: WidgetTransaction, key: str) -> KeyOutcome:
     if len(pin) < PIN_LENGTH:
         db.session.commit()
         return KeyOutcome(finished_entry=False)
+    return _take_entry(transaction, pin)
+
+
+def submit_entry(transaction: WidgetTransaction, tokens: list[str]) -> KeyOutcome:
+    """A whole entry at once: the six tokens the page kept while the person typed (the keypad
+    with JavaScript). A list that is not six keys of the current keypad is refused and nothing
+    changes; a valid one is taken like the sixth key of ``press_key``."""
+    require(transaction, *keypad_steps())
+    if transaction.keypad is None:
+        raise keypads.UnknownKey()
+    return _take_entry(transaction, keypads.entry_digits(transaction.keypad, tokens))
+
+
+def _take_entry(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     # The entry is taken: whatever the handler does, the six digits are never kept, and the
-    # next entry on this step starts on a reshuffled keypad.
+    # next entry on this step starts on a reshuffled keypad (new tokens: the old list is spent).
     fresh_keypad(transaction)
     outcome = _HANDLERS[Step(transaction.step)](transaction, pin)
     db.session.commit()

@@ -15,10 +15,17 @@ from app import ratelimit
 from app.banks import UnknownBank, get_bank, issue_page_url
 from app.forms import parsed
 from app.qr import qr_svg
-from app.rendering import BACK_TO_CURRENT, render_page, wants_partial
+from app.rendering import BACK_TO_CURRENT
 from app.widget import cert_list, cloud_access, signing, transactions
-from app.widget import keypad as keypads
-from app.widget.forms import CertificateForm, ConsentForm, IdentifyForm, KeyForm, RenewForm, SmsCodeForm
+from app.widget.forms import (
+    CertificateForm,
+    ConsentForm,
+    EntryForm,
+    IdentifyForm,
+    KeyForm,
+    RenewForm,
+    SmsCodeForm,
+)
 from app.widget.pages import (
     bp,
     clear_device_cookie,
@@ -28,7 +35,7 @@ from app.widget.pages import (
     set_device_cookie,
     step_response,
 )
-from app.widget.pin_entry import press_key
+from app.widget.pin_entry import press_key, submit_entry
 from app.widget.steps import Step
 
 
@@ -128,24 +135,29 @@ def another(transaction_id: str) -> ResponseReturnValue:
 
 @bp.post("/t/<transaction_id>/keypad")
 def keypad(transaction_id: str) -> ResponseReturnValue:
-    """One key of the secure keypad (an opaque token, 지우기 or 전체삭제)."""
+    """One key of the secure keypad without JavaScript (an opaque token, 재배열, 지우기 or
+    전체삭제): the step again with what was typed, the sixth digit submits the entry."""
     transaction = current_transaction(transaction_id)
-    if transaction.status != "open" and wants_partial():
-        return Response(status=204)  # a key pressed after the entry already finished the request
     ratelimit.check("keypad-ip")
     ratelimit.check("keypad-tx", transaction.id)
     form = KeyForm()
     if not form.validate_on_submit():
         return step_response(transaction, status=422, pin_error="키를 다시 눌러주세요.")
     outcome = press_key(transaction, form.key.data)
-    if not outcome.finished_entry and form.key.data != "shuffle" and wants_partial():
-        # Typing again clears the last entry's message (an out-of-band swap of #pin-error).
-        return render_page(
-            "partials/widget/pin_status.html",
-            tx=transaction,
-            typed_count=keypads.typed_count(transaction.keypad, transaction.id),
-            clear_error=True,
-        )
+    return step_response(transaction, status=422 if outcome.error else 200, pin_error=outcome.error)
+
+
+@bp.post("/t/<transaction_id>/pin")
+def pin_entry(transaction_id: str) -> ResponseReturnValue:
+    """A whole PIN entry at once (the keypad with JavaScript keeps the pressed keys' tokens and
+    sends them with the sixth key): the next step, or the keypad again with the reason."""
+    transaction = current_transaction(transaction_id)
+    ratelimit.check("keypad-ip")
+    ratelimit.check("keypad-tx", transaction.id)
+    form = EntryForm()
+    if not form.validate_on_submit():
+        return step_response(transaction, status=422, pin_error="비밀번호를 다시 입력해주세요.")
+    outcome = submit_entry(transaction, form.tokens)
     return step_response(transaction, status=422 if outcome.error else 200, pin_error=outcome.error)
 
 

@@ -23,7 +23,86 @@
     return found;
   }
 
+  // --- the secure keypad ------------------------------------------------------------------
+  // The keys are opaque tokens; the page keeps the pressed ones and sends the whole entry with
+  // the sixth key, in one post. 지우기, 전체삭제 and 재배열 (new places for the same keys) stay
+  // here. The server takes an entry once and answers with a new keypad or the next step.
+
+  function randomIndex(below) {
+    var value = new Uint32Array(1);
+    window.crypto.getRandomValues(value);
+    return value[0] % below;
+  }
+
+  function wireKeypad(form) {
+    if (form.dataset.wired) return;
+    form.dataset.wired = "1";
+    var length = Number(form.dataset.pinLength);
+    var tokens = [];
+    var sending = false;
+
+    function show() {
+      var dots = document.querySelectorAll(".pin-dots li");
+      Array.prototype.forEach.call(dots, function (dot, index) {
+        dot.classList.toggle("is-filled", index < tokens.length);
+      });
+      var count = document.querySelector(".pin-status__count");
+      if (count) count.textContent = tokens.length + "자리 입력됨";
+    }
+
+    function reshuffle() {
+      var cells = Array.prototype.slice.call(form.querySelectorAll("[data-keypad-cell]"));
+      var firstTool = form.querySelector("[data-keypad-tool]");
+      for (var i = cells.length - 1; i > 0; i--) {
+        var j = randomIndex(i + 1);
+        var swap = cells[i]; cells[i] = cells[j]; cells[j] = swap;
+      }
+      cells.forEach(function (cell) { form.insertBefore(cell, firstTool); });
+    }
+
+    function submit() {
+      sending = true;
+      form.setAttribute("aria-busy", "true");
+      var token = form.querySelector('input[name="csrf_token"]').value;
+      htmx.ajax("POST", form.dataset.entryUrl, {
+        source: "#main", target: "#main", swap: "innerHTML",
+        values: { csrf_token: token, entry: tokens.join(",") }
+      }).then(again, function () {
+        again();
+        var error = document.getElementById("pin-error");
+        if (error) error.textContent = "연결이 끊겼습니다. 네트워크를 확인한 뒤 다시 입력해주세요.";
+      });
+    }
+
+    // The answer replaces the keypad; if none came, this keypad takes a new entry.
+    function again() {
+      if (!form.isConnected) return;
+      sending = false;
+      tokens = [];
+      form.removeAttribute("aria-busy");
+      show();
+    }
+
+    form.addEventListener("click", function (event) {
+      var key = event.target.closest("button");
+      if (!key || !form.contains(key)) return;
+      event.preventDefault();
+      if (sending) return;
+      var tool = key.dataset.keypadTool;
+      if (tool === "shuffle") { reshuffle(); return; }
+      if (tool === "erase") tokens.pop();
+      else if (tool === "clear") tokens = [];
+      else if (tokens.length < length) tokens.push(key.value);
+      var error = document.getElementById("pin-error");
+      if (error && !tool) error.textContent = "";  // typing again clears the last entry's message
+      show();
+      if (tokens.length === length) submit();
+    });
+    show();
+  }
+
   function wire(root) {
+    within(root, "form[data-keypad]").forEach(wireKeypad);
     within(root, "[data-fincert-result][data-auto]").forEach(deliver);
     within(root, "[data-fincert-close]").forEach(function (button) {
       if (button.dataset.wired) return;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,23 @@ def json_object() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "요청 본문이 올바른 JSON 객체가 아닙니다.")
+    return body
+
+
+MAX_RELAYED_BYTES = 256 * 1024  # the SDK's 10 texts of 4,000 characters fit, even \u-escaped
+
+
+def json_object_from(text: str) -> dict[str, Any]:
+    """A JSON object carried in a form field (the SDK's request relayed by the warm iframe),
+    or a 400/413 ``ApiError``."""
+    if len(text) > MAX_RELAYED_BYTES:
+        raise ApiError(413, "too_large", f"요청은 {MAX_RELAYED_BYTES // 1024}KB 이하여야 합니다.")
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "요청이 올바른 JSON 객체가 아닙니다.")
     return body
 
 

@@ -111,10 +111,19 @@ def _page(partial: str, status: int = 200, **context) -> ResponseReturnValue:
     )
 
 
+def _new_nonce() -> str:
+    """A one-time nonce from the service, remembered in the visitor's session for the verification."""
+    record = issue_nonce(_client())
+    session["rp_nonces"] = [*session.get("rp_nonces", []), record.nonce][-OUTSTANDING_NONCES:]
+    return record.nonce
+
+
 @bp.get("/")
 def login_page() -> ResponseReturnValue:
-    """데모 이용기관 로그인: a '금융인증서 로그인' button."""
-    return _page("partials/rpdemo/login.html")
+    """데모 이용기관 로그인: a '금융인증서 로그인' button. The page comes with the nonce of its first
+    login, so that the click opens the widget at once (the page asks for the next one after an
+    attempt); this is what the README advises RPs to do."""
+    return _page("partials/rpdemo/login.html", nonce=_new_nonce())
 
 
 @bp.post("/prepare")
@@ -142,10 +151,8 @@ def prepare() -> ResponseReturnValue:
         if not FlaskForm().validate_on_submit():
             return jsonify(errors={"form": "페이지를 새로 고친 뒤 다시 시도해주세요."}), 400
         sign_type, text = "01", "로그인"
-    record = issue_nonce(_client())
-    session["rp_nonces"] = [*session.get("rp_nonces", []), record.nonce][-OUTSTANDING_NONCES:]
     include_r = request.form.get("kind") == "transfer" and bool(request.form.get("rrn"))
-    return jsonify(nonce=record.nonce, signType=sign_type, plainText=text, includeR=include_r)
+    return jsonify(nonce=_new_nonce(), signType=sign_type, plainText=text, includeR=include_r)
 
 
 def _verify(form: ResultForm, plain_text: str, sign_type: str):

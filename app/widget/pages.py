@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from app.browser import known_browser_id
@@ -21,12 +21,12 @@ from app.errors import ServiceError
 from app.extensions import db
 from app.forms import InvalidForm
 from app.models import WidgetTransaction
-from app.rendering import attach_error, into_main, push_step, render_page
+from app.rendering import attach_error, into_main, push_step, render_page, wants_partial
 from app.security_headers import allow_framing_by
 from app.step_machine import IllegalMove
-from app.widget import transactions
+from app.widget import cloud_access, transactions
 from app.widget.lookups import rp_of
-from app.widget.steps import spec
+from app.widget.steps import Step, spec
 
 bp = Blueprint("widget", __name__, url_prefix="/widget")
 
@@ -52,7 +52,7 @@ def render_step(transaction: WidgetTransaction, *, status: int = 200, **extra: A
         "subtitle": step.subtitle,
         "rp": rp_of(transaction),
         "sign_type_label": SIGN_TYPES.get(transaction.sign_type or "", ""),
-        "cancel_url": url_for("widget.cancel", transaction_id=transaction.id) if transaction.status == "open" else None,
+        **_close_context(transaction),
     }
     if step.form is not None:
         context["form"] = step.form(formdata=None)
@@ -68,6 +68,29 @@ def step_response(transaction: WidgetTransaction, *, status: int = 200, **extra:
     if transaction.origin is None:
         push_step(response, url_for("widget.show", transaction_id=transaction.id, at=transaction.step))
     return response
+
+
+def first_screen(transaction: WidgetTransaction, *, in_frame_shell: bool = False) -> Response:
+    """A new transaction's first screen. On a desktop the start screen is skipped (the RP's button
+    was step 1): into the cloud with a live 자동연결, else 가입정보.
+
+    ``in_frame_shell``: the step goes into the SDK's warm page (``/widget/open``), whose header
+    has no 취소 yet, so the answer brings it along (an out-of-band swap)."""
+    cleared = False
+    if transaction.step == Step.START and g.get("ui") == "desktop":
+        cleared = cloud_access.begin(transaction, device_token())
+    response = render_step(transaction)
+    if in_frame_shell and wants_partial():
+        response.set_data(
+            response.get_data() + render_template("partials/widget/_close.html", oob=True, **_close_context(transaction)).encode()
+        )
+    if cleared:
+        clear_device_cookie(response)
+    return response
+
+
+def _close_context(transaction: WidgetTransaction) -> dict[str, Any]:
+    return {"cancel_url": url_for("widget.cancel", transaction_id=transaction.id) if transaction.status == "open" else None}
 
 
 def set_device_cookie(response: Response, token: str) -> None:

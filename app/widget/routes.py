@@ -7,7 +7,7 @@ transaction reached (``pages.step_response``); refusals are shown by ``pages.sho
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
@@ -31,6 +31,7 @@ from app.widget.pages import (
     clear_device_cookie,
     current_transaction,
     device_token,
+    first_screen,
     render_step,
     set_device_cookie,
     step_response,
@@ -41,14 +42,10 @@ from app.widget.steps import Step
 
 @bp.get("/t/<transaction_id>")
 def show(transaction_id: str) -> ResponseReturnValue:
-    """The current step. On a desktop the start screen is skipped (the RP's button was step 1)."""
+    """The current step (the first one skips the start screen on a desktop)."""
     transaction = current_transaction(transaction_id)
-    if transaction.step == Step.START and g.get("ui") == "desktop":
-        cleared = cloud_access.begin(transaction, device_token())
-        response = render_step(transaction)
-        if cleared:
-            clear_device_cookie(response)
-        return response
+    if transaction.step == Step.START:
+        return first_screen(transaction)
     past_step = request.args.get("at", transaction.step) != transaction.step  # Back, or an old tab
     return render_step(
         transaction, banks_open=request.args.get("banks") == "1", flow_error=BACK_TO_CURRENT if past_step else None

@@ -1,7 +1,9 @@
-"""The SDK's entry points: the warm iframe page, ``POST /widget/transactions`` (a credentialed
-CORS call from a relying party's page: JSON in, JSON out, errors as SDK codes), the ``init``
-check, and the cloud-connection calls the warm iframe makes for ``checkCloudConn`` and
-``disconnectCloudConn``. Also the SDK script itself at a versioned, pinnable URL.
+"""The SDK's entry points: the warm iframe page and ``POST /widget/open`` (the widget opened in
+one request: the warm page relays the RP page's request and gets the first step back), the
+JSON API ``POST /widget/transactions`` (a credentialed CORS call: JSON in, a URL out, errors as
+SDK codes), the ``init`` check, and the cloud-connection calls the warm iframe makes for
+``checkCloudConn`` and ``disconnectCloudConn``. Also the SDK script itself at a versioned,
+pinnable URL.
 
 CORS: every answer to a registered RP origin carries its CORS headers, errors included, so the
 page's ``fail`` gets the real code. Origins that are not registered get none (CORS allows
@@ -17,9 +19,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
 
 from app import contract, ratelimit
-from app.api_json import json_object
+from app.api_json import json_object, json_object_from
 from app.browser import browser_id
 from app.cloud.devices import device_for_token, revoke_device
 from app.errors import ServiceError
@@ -28,10 +31,10 @@ from app.models import RpClient
 from app.rendering import render_page
 from app.rp.clients import all_origins, client_for_sdk
 from app.security_headers import allow_framing_by
-from app.widget.pages import bp, clear_device_cookie, device_token
+from app.widget.pages import bp, clear_device_cookie, device_token, first_screen
 from app.widget.sdk import open_for_rp
 
-SDK_VERSION = "1.1.0"
+SDK_VERSION = "1.2.0"
 SDK_FILE = Path(__file__).resolve().parents[2] / "static" / "js" / "fincert.js"
 sdk_bp = Blueprint("sdk", __name__, url_prefix="/sdk/v1")
 
@@ -56,14 +59,47 @@ def sdk_error(error: ServiceError) -> Response:
 
 @bp.get("/warm")
 def warm() -> ResponseReturnValue:
-    """An empty widget page the SDK keeps loaded (hidden) so that opening the widget is quick;
-    only the calling RP (``?org=``) may frame it. It also answers the SDK's cloud-connection
-    questions for this browser (static/js/widget.js)."""
+    """The widget's page without a request yet, which the SDK loads (hidden) at ``init`` so that
+    opening the widget is one request (``/widget/open``) with the page, its styles and scripts
+    already there. Only the calling RP (``?org=``) may frame it. It also answers the SDK's
+    cloud-connection questions for this browser (static/js/widget.js). Not cached: it carries a
+    CSRF token, and it is loaded before the click, not on it."""
     client = db.session.get(RpClient, request.args.get("org", "")[:40])
     allow_framing_by(client.origins if client and client.disabled_at is None else [])
     response = render_page("partials/widget/warm.html", layout="widget")
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/open")
+def open_in_warm_page() -> ResponseReturnValue:
+    """The SDK's request, relayed by the warm page: the transaction is created and its first
+    step answered in the same request (into the warm page's ``#main``).
+
+    The RP page's origin is the one the browser reported to the warm page for the SDK's
+    postMessage; the warm page can only be framed by the RP's registered origins, and this post
+    carries its CSRF token (checked here, so that a stale page gets ``refused`` with ``stale``
+    and the SDK reloads it once). A refusal answers the SDK's code, which widget.js hands to
+    the RP page's ``fail``.
+    """
+    origin = request.form.get("origin", "")
+    try:
+        csrf.protect()
+    except CSRFError:
+        return _refused("금융인증서비스 화면이 오래되어 다시 불러옵니다.", contract.UNREACHABLE, 400, stale=True)
+    try:
+        ratelimit.check("widget-create-ip")
+        transaction = open_for_rp(json_object_from(request.form.get("request", "")), origin=origin, browser_id=browser_id())
+    except ServiceError as error:
+        db.session.rollback()
+        return _refused(error.message, error.sdk_code or contract.BAD_REQUEST, error.status)
+    return first_screen(transaction, in_frame_shell=True)
+
+
+def _refused(message: str, sdk_code: str, status: int, *, stale: bool = False) -> Response:
+    return render_page(
+        "partials/widget/refused.html", layout="widget", status=status, message=message, sdk_code=sdk_code, stale=stale
+    )
 
 
 @bp.route("/transactions", methods=["OPTIONS"])
@@ -180,4 +216,5 @@ def current_sdk() -> ResponseReturnValue:
 
 
 csrf.exempt(create_transaction)
+csrf.exempt(open_in_warm_page)  # checked in the view, to answer a stale page
 csrf.exempt(sdk_hello)

@@ -1,7 +1,7 @@
 /*!
  * FinCert SDK for relying parties (금융인증서비스 이용기관용) — the web methods of FinCert.Sdk.
  *
- *   <script src="https://<service>/sdk/v1/fincert-1.1.0.js" integrity="sha384-…" crossorigin="anonymous"></script>
+ *   <script src="https://<service>/sdk/v1/fincert-1.2.0.js" integrity="sha384-…" crossorigin="anonymous"></script>
  *   FinCert.Sdk.init({orgCode: "MYBANK", apiKey: "pk_…", lang: "kor", success: …, fail: …});
  *   FinCert.Sdk.sign({
  *     signFormat: {type: "CMS", CMSInfo: {withoutContent: true, generalSyntax: true, time: "CLOUD_SERVER", includeR: false}},
@@ -19,26 +19,30 @@
  * getSignerCertFromSignedVal, convertBase64UrlToBase64, convertBase64ToBase64Url, abort.
  * Every option is either honoured or refused with fail({code: "800001", message}) saying why.
  *
- * How it works: a credentialed CORS call asks the service for a transaction (the service checks
- * the page's Origin against the RP's registered origins), the widget opens in an overlay iframe,
- * and the result comes back by postMessage, checked against exact origins both ways. The iframe
- * is navigated without adding history entries; opening pushes one entry of the page's own, so
- * Back closes the widget (800000).
+ * How it works: init loads the widget's page into a hidden iframe (only the RP's registered
+ * origins may frame it) and checks orgCode, apiKey and the page's origin. Opening is then one
+ * request: the SDK hands the request to that page by postMessage, the page posts it with the
+ * origin the browser reported, and the answer is the first step, shown in the overlay. The
+ * result comes back by postMessage, checked against exact origins both ways. The iframe is
+ * navigated without adding history entries; opening pushes one entry of the page's own, so Back
+ * closes the widget (800000).
  */
 (function (global) {
   "use strict";
 
-  var VERSION = "1.1.0";
+  var VERSION = "1.2.0";
   var script = document.currentScript;
   var WIDGET_ORIGIN = new URL(script.src, document.baseURI).origin;
   var FRAME_TIMEOUT = 5000;  // a widget page that has not said "ready" by then is not coming
+  var WARM_MAX_AGE = 30 * 60 * 1000;  // a warm page older than this is reloaded before use (its CSRF token ages)
   var settings = {};
   var authData = null;
   var open = null;
   var frame = null;
   var backdrop = null;
   var frameReady = false;
-  var expectedPage = "warm";  // which page the iframe is loading: "warm" or "widget"
+  var frameReadyAt = 0;
+  var refusal = null;  // init's answer when the service refused this page (code, message)
   var readyWaiters = [];
   var pendingQuestions = {};
 
@@ -58,9 +62,9 @@
 
   // --- the iframe ----------------------------------------------------------------------------
 
-  function navigateFrame(url, page) {
+  // Load the warm page (the only page the SDK navigates the iframe to).
+  function navigateFrame(url) {
     frameReady = false;
-    expectedPage = page;
     try {
       frame.contentWindow.location.replace(url);
     } catch (error) {
@@ -70,6 +74,10 @@
 
   function warmUrl() {
     return WIDGET_ORIGIN + "/widget/warm?org=" + encodeURIComponent(settings.orgCode || "");
+  }
+
+  function reloadWarm() {
+    navigateFrame(warmUrl());
   }
 
   function prepareFrame() {
@@ -90,7 +98,6 @@
     frame.style.background = "transparent";
     frame.style.zIndex = "2147483000";
     hideFrame();
-    expectedPage = "warm";
     frame.src = warmUrl();
     document.body.appendChild(backdrop);
     document.body.appendChild(frame);
@@ -105,7 +112,7 @@
     backdrop.style.display = "none";
   }
 
-  function showFrame(url) {
+  function showFrame() {
     frame.style.inset = "0";
     frame.style.width = "100%";
     frame.style.height = "100%";
@@ -113,7 +120,6 @@
     frame.removeAttribute("aria-hidden");
     frame.tabIndex = 0;
     backdrop.style.display = "block";
-    navigateFrame(url, "widget");
     frame.focus();
   }
 
@@ -138,8 +144,9 @@
     if (event.origin !== WIDGET_ORIGIN || !frame || event.source !== frame.contentWindow) return;
     var data = event.data || {};
     if (data.type === "fincert:ready") {
-      if (data.page !== expectedPage) return;  // a page the iframe has already left
+      if (data.page !== "warm") return;  // a widget page loaded on its own (not the SDK's)
       frameReady = true;
+      frameReadyAt = Date.now();
       var waiters = readyWaiters;
       readyWaiters = [];
       waiters.forEach(function (waiter) { waiter(true); });
@@ -147,6 +154,8 @@
       var question = pendingQuestions[data.id];
       delete pendingQuestions[data.id];
       question(data);
+    } else if (open && data.type === "fincert:stale") {
+      resend(open);
     } else if (open && data.type === "fincert:result") {
       close(data.result || {});
     } else if (open && data.type === "fincert:close") {
@@ -208,9 +217,8 @@
     if (!open) return;
     var current = open;
     open = null;
-    window.clearTimeout(current.loadTimer);
     hideFrame();
-    navigateFrame(warmUrl(), "warm");
+    navigateFrame(warmUrl());
     if (current.returnFocus && current.returnFocus.focus) current.returnFocus.focus();
     if (!outcome.ok && current.cancelCode && outcome.code === CODES.cancelled) {
       outcome = { ok: false, code: current.cancelCode, message: current.cancelMessage };
@@ -248,11 +256,15 @@
     });
   }
 
-  // 1. create the transaction with a credentialed CORS call (the service checks the Origin),
-  // 2. show it in the overlay iframe, 3. wait for the result by postMessage.
+  // Show the overlay at once and hand the request to the warm page, which opens it in one
+  // request and shows its first step; the outcome comes back by postMessage.
   function openWidget(request, options, shape) {
     if (open) {
       failWith(options, CODES.badRequest, "이미 진행 중인 요청이 있습니다.");
+      return;
+    }
+    if (refusal) {
+      failWith(options, refusal.code, refusal.message);
       return;
     }
     prepareFrame();
@@ -260,31 +272,38 @@
       success: callback(options, "success"),
       fail: callback(options, "fail"),
       shape: shape,
-      returnFocus: document.activeElement
+      returnFocus: document.activeElement,
+      request: Object.assign({ orgCode: settings.orgCode, apiKey: settings.apiKey, lang: settings.lang }, request),
+      resent: false
     };
-    var current = open;
-    backdrop.style.display = "block";
+    if (authData) open.request.authData = authData;
+    showFrame();
     markHistory();
-    var body = Object.assign({ orgCode: settings.orgCode, apiKey: settings.apiKey, lang: settings.lang }, request);
-    if (authData) body.authData = authData;
-    postJson("/widget/transactions", body)
-      .then(function (answer) {
-        if (open !== current) return;
-        if (!answer.ok) {
-          var error = answer.body.error || {};
-          close({ ok: false, code: error.code || CODES.badRequest, message: error.message || "요청이 거절되었습니다." });
-          return;
-        }
-        showFrame(answer.body.url);
-        whenFrameReady(function (ready) {
-          if (!ready && open === current) close({ ok: false, code: CODES.unreachable, message: FRAME_BLOCKED });
-        });
-      })
-      .catch(function () {
-        explainNetworkFailure(function (code, message) {
-          if (open === current) close({ ok: false, code: code, message: message });
-        });
-      });
+    if (frameReady && Date.now() - frameReadyAt > WARM_MAX_AGE) reloadWarm();
+    send(open);
+  }
+
+  function send(current) {
+    whenFrameReady(function (ready) {
+      if (open !== current) return;
+      if (!ready) {
+        close(refusal ? { ok: false, code: refusal.code, message: refusal.message }
+          : { ok: false, code: CODES.unreachable, message: FRAME_BLOCKED });
+        return;
+      }
+      frame.contentWindow.postMessage({ type: "fincert:open", request: current.request }, WIDGET_ORIGIN);
+    });
+  }
+
+  // The warm page's token had aged out: reload it and send the request once more.
+  function resend(current) {
+    if (current.resent) {
+      close({ ok: false, code: CODES.unreachable, message: "금융인증서비스 화면을 불러오지 못했습니다. 다시 시도해주세요." });
+      return;
+    }
+    current.resent = true;
+    reloadWarm();
+    send(current);
   }
 
   // --- checking parameters -------------------------------------------------------------------
@@ -573,13 +592,15 @@
           throw new BadRequest("lang은 'kor' 또는 'eng'여야 합니다.");
         }
         settings = Object.assign({ lang: "kor" }, options);
+        refusal = null;
         var start = function () {
           prepareFrame();
           postJson("/widget/sdk/hello", { orgCode: settings.orgCode, apiKey: settings.apiKey })
             .then(function (answer) {
               if (!answer.ok) {
                 var error = answer.body.error || {};
-                failWith(options, error.code || CODES.unknownClient, error.message || "이용기관 확인에 실패했습니다.");
+                refusal = { code: error.code || CODES.unknownClient, message: error.message || "이용기관 확인에 실패했습니다." };
+                failWith(options, refusal.code, refusal.message);
                 return;
               }
               whenFrameReady(function (ready) {
@@ -588,7 +609,10 @@
               });
             })
             .catch(function () {
-              explainNetworkFailure(function (code, message) { failWith(options, code, message); });
+              explainNetworkFailure(function (code, message) {
+                if (code === CODES.unknownClient) refusal = { code: code, message: message };
+                failWith(options, code, message);
+              });
             });
         };
         if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);

@@ -1,5 +1,6 @@
-// The demo relying party's page script: ask our server for a nonce and what to sign,
-// open the 금융인증서비스 widget with the SDK, then post the signed value to our server.
+// The demo relying party's page script: have a nonce and what to sign from our server (the
+// login's comes with the page), open the 금융인증서비스 widget with the SDK, then post the
+// signed value to our server.
 (function () {
   "use strict";
 
@@ -32,14 +33,45 @@
     });
   });
 
+  // Our server's answer for one signature: a one-time nonce, the sign type and the exact text.
+  function ask(form) {
+    return fetch(config.prepareUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      });
+  }
+
+  // The login's answer comes with the page, and the next one is fetched after each attempt, so
+  // the click opens the widget at once. A nonce lives 10 minutes: an older one is asked anew.
+  // (A transfer asks at the click: the server checks the fields and builds the text.)
+  var NONCE_LIFETIME = 9 * 60 * 1000;
+  var ready = {};
+
+  function prepared(form) {
+    var held = ready[form.dataset.fincertAction];
+    delete ready[form.dataset.fincertAction];
+    if (held && Date.now() - held.at < NONCE_LIFETIME) return Promise.resolve({ ok: true, body: held.body });
+    return ask(form);
+  }
+
+  function prefetch(form) {
+    if (form.dataset.fincertAction !== "login") return;
+    ask(form).then(function (answer) {
+      if (answer.ok) ready.login = { body: answer.body, at: Date.now() };
+    }).catch(function () { /* asked again at the click */ });
+  }
+
   document.querySelectorAll("form[data-fincert-action]").forEach(function (form) {
+    if (form.dataset.nonce) {
+      ready[form.dataset.fincertAction] = {
+        body: { nonce: form.dataset.nonce, signType: form.dataset.signType, plainText: form.dataset.plainText, includeR: false },
+        at: Date.now()
+      };
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       status.textContent = "금융인증서비스를 여는 중입니다…";
-      fetch(config.prepareUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-        .then(function (response) {
-          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
-        })
+      prepared(form)
         .then(function (answer) {
           if (!answer.ok) {
             showErrors(form, answer.body.errors || {});
@@ -62,6 +94,7 @@
             },
             fail: function (error) {
               status.textContent = explain(error);
+              prefetch(form);  // a nonce serves one request: have the next one ready
             }
           });
         })

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // The RP page's exact origin, once it asked this warm page to open its request.
+  var parentOrigin = null;
+
   function toParent(message, origin) {
     if (window.parent !== window) {
       window.parent.postMessage(message, origin);
@@ -101,8 +104,19 @@
     show();
   }
 
+  // The SDK's request could not be opened: tell the RP page why (a stale page: reload and resend).
+  function refused(element) {
+    if (element.dataset.delivered) return;
+    element.dataset.delivered = "1";
+    var message = element.hasAttribute("data-fincert-stale")
+      ? { type: "fincert:stale" }
+      : { type: "fincert:close", code: element.dataset.fincertCode, message: element.dataset.fincertMessage };
+    toParent(message, parentOrigin || "*");
+  }
+
   function wire(root) {
     within(root, "form[data-keypad]").forEach(wireKeypad);
+    within(root, "[data-fincert-refused]").forEach(refused);
     within(root, "[data-fincert-result][data-auto]").forEach(deliver);
     within(root, "[data-fincert-close]").forEach(function (button) {
       if (button.dataset.wired) return;
@@ -126,6 +140,22 @@
   document.addEventListener("DOMContentLoaded", function () {
     var page = document.querySelector("[data-fincert-warm]") ? "warm" : "widget";
     toParent({ type: "fincert:ready", page: page }, "*");
+  });
+
+  // The RP page's SDK asks to open its request: one post creates the transaction and answers
+  // its first step into this page. The origin is the one the browser reports for the message.
+  window.addEventListener("message", function (event) {
+    var data = event.data || {};
+    if (event.source !== window.parent || window.parent === window || data.type !== "fincert:open") return;
+    if (!document.querySelector("[data-fincert-warm]")) return;  // already showing a request
+    parentOrigin = event.origin;
+    var token = document.querySelector('meta[name="csrf-token"]');
+    htmx.ajax("POST", "/widget/open", {
+      source: "#main", target: "#main", swap: "innerHTML",
+      values: { csrf_token: token ? token.content : "", origin: event.origin, request: JSON.stringify(data.request || {}) }
+    }).catch(function () {
+      toParent({ type: "fincert:close", code: "800009", message: "금융인증서비스에 연결할 수 없습니다. 네트워크 연결을 확인해주세요." }, event.origin);
+    });
   });
 
   // The SDK's questions about this browser's cloud connection on this site (checkCloudConn,

@@ -45,9 +45,12 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin-allow-popups"
     if request.endpoint != "static":
-        response.headers["Accept-CH"] = "Sec-CH-UA-Mobile"
-        response.vary.update(["Sec-CH-UA-Mobile", "User-Agent", "Cookie"])
         response.headers.setdefault("Cache-Control", "no-store")
+        if response.mimetype == "text/html":
+            # Pages differ by UI family and session; other answers (banks.css, JSON, SVG) do not,
+            # so a cache may keep them across cookies that change with every request.
+            response.headers["Accept-CH"] = "Sec-CH-UA-Mobile"
+            response.vary.update(["Sec-CH-UA-Mobile", "User-Agent", "Cookie"])
     return response
 
 

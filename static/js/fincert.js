@@ -42,6 +42,7 @@
   var backdrop = null;
   var frameReady = false;
   var frameReadyAt = 0;
+  var warmLater = null;  // the pending reload of the warm page after a request ended
   var refusal = null;  // init's answer when the service refused this page (code, message)
   var readyWaiters = [];
   var pendingQuestions = {};
@@ -77,7 +78,21 @@
   }
 
   function reloadWarm() {
+    window.clearTimeout(warmLater);
+    warmLater = null;
     navigateFrame(warmUrl());
+  }
+
+  // After a request the warm page is loaded again, a little later: the RP page is usually busy
+  // with the result (often leaving), and the reload must not compete with it for the network.
+  // Anything that needs the page before then loads it at once.
+  function reloadWarmSoon() {
+    frameReady = false;
+    warmLater = window.setTimeout(reloadWarm, 1500);
+  }
+
+  function warmNow() {
+    if (warmLater) reloadWarm();
   }
 
   function prepareFrame() {
@@ -218,7 +233,7 @@
     var current = open;
     open = null;
     hideFrame();
-    navigateFrame(warmUrl());
+    reloadWarmSoon();
     if (current.returnFocus && current.returnFocus.focus) current.returnFocus.focus();
     if (!outcome.ok && current.cancelCode && outcome.code === CODES.cancelled) {
       outcome = { ok: false, code: current.cancelCode, message: current.cancelMessage };
@@ -279,6 +294,7 @@
     if (authData) open.request.authData = authData;
     showFrame();
     markHistory();
+    warmNow();
     if (frameReady && Date.now() - frameReadyAt > WARM_MAX_AGE) reloadWarm();
     send(open);
   }
@@ -402,6 +418,7 @@
 
   function ask(action, options) {
     prepareFrame();
+    warmNow();
     whenFrameReady(function (ready) {
       if (!ready) { failWith(options, CODES.unreachable, FRAME_BLOCKED); return; }
       var id = "q" + Date.now() + Math.random().toString(36).slice(2);

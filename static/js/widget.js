@@ -37,72 +37,73 @@
     return value[0] % below;
   }
 
-  function wireKeypad(form) {
-    if (form.dataset.wired) return;
-    form.dataset.wired = "1";
-    var length = Number(form.dataset.pinLength);
-    var tokens = [];
-    var sending = false;
+  // The pressed tokens of each keypad on the page. Clicks are caught at the document, so a
+  // keypad works from the moment it is in the page (before any per-element wiring ran).
+  var entries = new WeakMap();
 
-    function show() {
-      var dots = document.querySelectorAll(".pin-dots li");
-      Array.prototype.forEach.call(dots, function (dot, index) {
-        dot.classList.toggle("is-filled", index < tokens.length);
-      });
-      var count = document.querySelector(".pin-status__count");
-      if (count) count.textContent = tokens.length + "자리 입력됨";
-    }
-
-    function reshuffle() {
-      var cells = Array.prototype.slice.call(form.querySelectorAll("[data-keypad-cell]"));
-      var firstTool = form.querySelector("[data-keypad-tool]");
-      for (var i = cells.length - 1; i > 0; i--) {
-        var j = randomIndex(i + 1);
-        var swap = cells[i]; cells[i] = cells[j]; cells[j] = swap;
-      }
-      cells.forEach(function (cell) { form.insertBefore(cell, firstTool); });
-    }
-
-    function submit() {
-      sending = true;
-      form.setAttribute("aria-busy", "true");
-      var token = form.querySelector('input[name="csrf_token"]').value;
-      htmx.ajax("POST", form.dataset.entryUrl, {
-        source: "#main", target: "#main", swap: "innerHTML",
-        values: { csrf_token: token, entry: tokens.join(",") }
-      }).then(again, function () {
-        again();
-        var error = document.getElementById("pin-error");
-        if (error) error.textContent = "연결이 끊겼습니다. 네트워크를 확인한 뒤 다시 입력해주세요.";
-      });
-    }
-
-    // The answer replaces the keypad; if none came, this keypad takes a new entry.
-    function again() {
-      if (!form.isConnected) return;
-      sending = false;
-      tokens = [];
-      form.removeAttribute("aria-busy");
-      show();
-    }
-
-    form.addEventListener("click", function (event) {
-      var key = event.target.closest("button");
-      if (!key || !form.contains(key)) return;
-      event.preventDefault();
-      if (sending) return;
-      var tool = key.dataset.keypadTool;
-      if (tool === "shuffle") { reshuffle(); return; }
-      if (tool === "erase") tokens.pop();
-      else if (tool === "clear") tokens = [];
-      else if (tokens.length < length) tokens.push(key.value);
-      var error = document.getElementById("pin-error");
-      if (error && !tool) error.textContent = "";  // typing again clears the last entry's message
-      show();
-      if (tokens.length === length) submit();
-    });
-    show();
+  function entryOf(form) {
+    if (!entries.has(form)) entries.set(form, { tokens: [], sending: false });
+    return entries.get(form);
   }
+
+  function showEntry(form) {
+    var typed = entryOf(form).tokens.length;
+    Array.prototype.forEach.call(document.querySelectorAll(".pin-dots li"), function (dot, index) {
+      dot.classList.toggle("is-filled", index < typed);
+    });
+    var count = document.querySelector(".pin-status__count");
+    if (count) count.textContent = typed + "자리 입력됨";
+  }
+
+  function reshuffle(form) {
+    var cells = Array.prototype.slice.call(form.querySelectorAll("[data-keypad-cell]"));
+    var firstTool = form.querySelector("[data-keypad-tool]");
+    for (var i = cells.length - 1; i > 0; i--) {
+      var j = randomIndex(i + 1);
+      var swap = cells[i]; cells[i] = cells[j]; cells[j] = swap;
+    }
+    cells.forEach(function (cell) { form.insertBefore(cell, firstTool); });
+  }
+
+  function submitEntry(form) {
+    var entry = entryOf(form);
+    entry.sending = true;
+    form.setAttribute("aria-busy", "true");
+    htmx.ajax("POST", form.dataset.entryUrl, {
+      source: "#main", target: "#main", swap: "innerHTML",
+      values: { csrf_token: form.querySelector('input[name="csrf_token"]').value, entry: entry.tokens.join(",") }
+    }).then(function () { again(form); }, function () {
+      again(form);
+      var error = document.getElementById("pin-error");
+      if (error) error.textContent = "연결이 끊겼습니다. 네트워크를 확인한 뒤 다시 입력해주세요.";
+    });
+  }
+
+  // The answer replaces the keypad; if none came, this keypad takes a new entry.
+  function again(form) {
+    if (!form.isConnected) return;
+    entries.set(form, { tokens: [], sending: false });
+    form.removeAttribute("aria-busy");
+    showEntry(form);
+  }
+
+  document.addEventListener("click", function (event) {
+    var key = event.target.closest && event.target.closest("form[data-keypad] button");
+    if (!key) return;
+    event.preventDefault();
+    var form = key.form;
+    var entry = entryOf(form);
+    if (entry.sending) return;
+    var tool = key.dataset.keypadTool;
+    if (tool === "shuffle") { reshuffle(form); return; }
+    if (tool === "erase") entry.tokens.pop();
+    else if (tool === "clear") entry.tokens = [];
+    else if (entry.tokens.length < Number(form.dataset.pinLength)) entry.tokens.push(key.value);
+    var error = document.getElementById("pin-error");
+    if (error && !tool) error.textContent = "";  // typing again clears the last entry's message
+    showEntry(form);
+    if (entry.tokens.length === Number(form.dataset.pinLength)) submitEntry(form);
+  });
 
   // The SDK's request could not be opened: tell the RP page why (a stale page: reload and resend).
   function refused(element) {
@@ -115,7 +116,7 @@
   }
 
   function wire(root) {
-    within(root, "form[data-keypad]").forEach(wireKeypad);
+    within(root, "form[data-keypad]").forEach(showEntry);  // a new keypad starts empty
     within(root, "[data-fincert-refused]").forEach(refused);
     within(root, "[data-fincert-result][data-auto]").forEach(deliver);
     within(root, "[data-fincert-close]").forEach(function (button) {

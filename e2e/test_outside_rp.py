@@ -492,15 +492,9 @@ def test_get_cert_info_list_gives_the_certificates_after_consent(desktop_page: P
     expect(listed.filter(has_text="사용 가능").filter(has_text="발급기관 확인됨")).to_have_count(2)
 
 
-# --- the SDK's local readings (service bugs, reported) ---------------------------------------------
+# --- the SDK's local readings ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="static/js/fincert.js signerCertificate(): for a ContentInfo (generalSyntax: true, the default) it "
-    "reads the first child of SignedData (its version INTEGER) as if it were the SignedData, finds no "
-    "certificates and fails with 800001 '서명값에 인증서가 없습니다 (PKCS1 …)'; a bare SignedData works",
-)
 def test_get_signer_cert_from_signed_val_reads_the_default_cms(desktop_page: Page, outside_rp, live_server):
     page = desktop_page
     new_subscriber(page, live_server)
@@ -509,12 +503,6 @@ def test_get_signer_cert_from_signed_val_reads_the_default_cms(desktop_page: Pag
     expect(reading).to_have_attribute("data-ok", "yes", timeout=1000)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="static/js/fincert.js hex() keeps a leading 0 nibble: for a serial with an odd number of hex digits "
-    "(about 1 certificate in 8) getCertInfo().certSeqNum is '0A1B…' while the service's certSeqNum "
-    "(sign results, getCertInfoList, view.certSeqNum, the test bed) is 'A1B…'",
-)
 def test_get_cert_info_reads_the_serial_as_the_service_writes_it(desktop_page: Page, outside_rp, live_server):
     page = desktop_page
     # About one certificate in eight has such a serial: make some until there is one.

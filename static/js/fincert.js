@@ -502,10 +502,11 @@
     return text.slice(0, 14);  // YYYYMMDDHHmmss, UTC
   }
 
+  // An INTEGER as the service writes serials (certSeqNum): upper-case hex without leading zeros.
   function hex(bytes, node) {
     var out = "";
     for (var i = node.start; i < node.end; i++) out += ("0" + bytes[i].toString(16)).slice(-2);
-    return out.replace(/^(00)+(?=.)/, "").toUpperCase();
+    return out.replace(/^0+(?=.)/, "").toUpperCase();
   }
 
   function pem(bytes) {
@@ -553,7 +554,7 @@
     var bytes = base64ToBytes(signedVal);
     var node = readTlv(bytes, 0);
     var parts = children(bytes, node);
-    if (parts[0].tag === 0x06) node = readTlv(bytes, children(bytes, parts[1])[0].start);  // ContentInfo
+    if (parts[0].tag === 0x06) node = children(bytes, parts[1])[0];  // ContentInfo: [0] EXPLICIT SignedData
     var signedData = children(bytes, node);
     var certificates = signedData.filter(function (part) { return part.tag === 0xa0; })[0];
     var signerInfos = signedData[signedData.length - 1];

@@ -22,7 +22,8 @@ _ENV_SETTINGS: list[tuple[str, str, Any, type]] = [
     ("DEV_OUTBOX", "FINCERT_DEV_OUTBOX", False, bool),
     ("POLICY_OID", "FINCERT_POLICY_OID", "2.25.171032817.1.1", str),
     ("SERVICE_ORG", "FINCERT_SERVICE_ORG", "FinCert Demo", str),
-    ("SCRYPT_N", "FINCERT_SCRYPT_N", 2**14, int),
+    # The PIN KDF's cost: SECURITY.md "The PIN KDF's cost" says why 2^10 and when to raise it.
+    ("SCRYPT_N", "FINCERT_SCRYPT_N", 2**10, int),
     ("SCRYPT_R", "FINCERT_SCRYPT_R", 8, int),
     ("SCRYPT_P", "FINCERT_SCRYPT_P", 1, int),
     ("PIN_MAX_FAILURES", "FINCERT_PIN_MAX_FAILURES", 5, int),

@@ -227,7 +227,10 @@ def main() -> None:
             f"of {result['requests']:.0f} requests ({result['cached']} more from the cache); "
             f"a fetch inside the widget frame took {result['frame_rtt']:.0f} ms"
         )
-    print("  requests of the last run: " + ", ".join(path.split(str(port), 1)[1] for path in results["loopback"]["last_requests"]))
+    print(
+        "  requests of the last run: "
+        + ", ".join(path.split(str(port), 1)[1] for path in results["loopback"]["last_requests"])
+    )
     print(f"  seed's claim '3초'만에 인증 완료: {3 / results['mobile']['median']:.1f}× faster on the mobile network")
 
 

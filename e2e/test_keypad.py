@@ -49,13 +49,18 @@ def test_the_pin_is_one_post_and_the_tools_stay_in_the_page(desktop_page: Page, 
 
     faces = keypad.locator("[data-keypad-cell]")
     before = faces.all_text_contents()
-    tokens = sorted(keypad.locator('button[name="key"][data-keypad-cell]').evaluate_all("keys => keys.map(k => k.value)"))
+    tokens = sorted(
+        keypad.locator('button[name="key"][data-keypad-cell]').evaluate_all("keys => keys.map(k => k.value)")
+    )
     for _ in range(5):  # a shuffle may, rarely, land on the same order
         keypad.get_by_role("button", name="재배열").click()
         if faces.all_text_contents() != before:
             break
     assert faces.all_text_contents() != before
-    assert sorted(keypad.locator('button[name="key"][data-keypad-cell]').evaluate_all("keys => keys.map(k => k.value)")) == tokens
+    assert (
+        sorted(keypad.locator('button[name="key"][data-keypad-cell]').evaluate_all("keys => keys.map(k => k.value)"))
+        == tokens
+    )
     expect(status).to_have_text("2자리 입력됨")  # 재배열 keeps what was typed
 
     keypad.get_by_role("button", name="전체삭제").click()
@@ -71,7 +76,11 @@ def test_the_pin_is_one_post_and_the_tools_stay_in_the_page(desktop_page: Page, 
 @pytest.fixture
 def no_script_page(request: pytest.FixtureRequest, browser: Browser, playwright: Playwright) -> Iterator[Page]:
     contexts: Iterator[BrowserContext] = _open_context(
-        request, browser, playwright, "desktop", {"viewport": {"width": 1280, "height": 800}, "java_script_enabled": False}
+        request,
+        browser,
+        playwright,
+        "desktop",
+        {"viewport": {"width": 1280, "height": 800}, "java_script_enabled": False},
     )
     context = next(contexts)
     yield context.new_page()

@@ -199,7 +199,9 @@ def test_a_right_entry_replayed_after_it_signed_is_refused(at_the_pin):
     [
         pytest.param(lambda tokens: tokens[:5], id="five tokens"),
         pytest.param(lambda tokens: [*tokens, tokens[0]], id="seven tokens"),
-        pytest.param(lambda tokens: [*tokens[:5], tokens[5][:-1] + ("A" if tokens[5][-1] != "A" else "B")], id="edited"),
+        pytest.param(
+            lambda tokens: [*tokens[:5], tokens[5][:-1] + ("A" if tokens[5][-1] != "A" else "B")], id="edited"
+        ),
         pytest.param(lambda tokens: [*tokens[:5], "7"], id="a digit"),
         pytest.param(lambda tokens: [*tokens[:5], "erase"], id="a tool"),
         pytest.param(lambda tokens: [*tokens[:5], ""], id="empty"),

@@ -8,9 +8,11 @@ import uuid
 
 import pytest
 
+from app.cloud.certificates import WrongPin, kdf_params, sign_with_pin
 from app.cloud.keystore import KdfParams, WrongPinForKey, blob_params, seal, unseal
 from app.key_source import KeySource, from_config
 from tests.softhsm import session_token
+from tests.support import DEFAULT_PIN, subscriber_with_certificate
 
 PARAMS = KdfParams(n=2**10, r=8, p=1)
 SECRET = b"pretend this is a PKCS#8 key"
@@ -68,3 +70,16 @@ def test_blobs_sealed_before_the_key_source_still_open():
     record |= {"salt": base64.b64encode(salt).decode(), "nonce": base64.b64encode(nonce).decode()}
     record["ct"] = base64.b64encode(AESGCM(wrap).encrypt(nonce, SECRET, b"ABC")).decode()
     assert unseal(json.dumps(record), "246813", kek, context="ABC") == SECRET
+
+
+def test_a_key_moves_to_the_configured_kdf_cost_when_its_pin_is_used(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SCRYPT_N", 2**11)
+    _subscriber, certificate = subscriber_with_certificate()
+    assert blob_params(certificate.key_blob).n == 2**11
+    monkeypatch.setitem(app.config, "SCRYPT_N", 2**10)  # the setting changed after it was sealed
+    with pytest.raises(WrongPin):
+        sign_with_pin(certificate, "975310", [b"x"])
+    assert blob_params(certificate.key_blob).n == 2**11  # a wrong PIN changes nothing
+    sign_with_pin(certificate, DEFAULT_PIN, [b"x"])
+    assert blob_params(certificate.key_blob) == kdf_params()
+    sign_with_pin(certificate, DEFAULT_PIN, [b"x"])  # and it still opens

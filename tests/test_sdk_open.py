@@ -82,7 +82,9 @@ def test_an_origin_the_rp_did_not_register_is_refused_with_800002(app, client):
 
 
 def test_a_bad_request_is_refused_with_800001_and_its_reason(app, client):
-    answer = open_request(client, login_request(requests=[{"signType": "01", "contents": ["x"], "algorithm": "MD5withRSA"}]))
+    answer = open_request(
+        client, login_request(requests=[{"signType": "01", "contents": ["x"], "algorithm": "MD5withRSA"}])
+    )
     assert answer.status_code == 422 and 'data-fincert-code="800001"' in answer.get_data(as_text=True)
     for text in ("", "[1, 2]", "{", "[" * 5000):
         answer = open_request(client, text)

@@ -54,7 +54,9 @@ class WidgetBrowser:
 
     def keypad_tokens(self) -> dict[str, str]:
         """The current page's keypad: digit → token."""
-        keys = re.findall(r'name="key" value="([^"]+)" class="keypad__key"[^>]*>(\d)</button>', self.last.get_data(as_text=True))
+        keys = re.findall(
+            r'name="key" value="([^"]+)" class="keypad__key"[^>]*>(\d)</button>', self.last.get_data(as_text=True)
+        )
         return {digit: token for token, digit in keys}
 
     def enter_pin(self, pin: str):

@@ -333,6 +333,10 @@ def _open_sealed_key(certificate: Certificate, pin: str) -> bytes:
         db.session.refresh(certificate)
         raise WrongPin(reserved, limit) from None
     db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values(pin_failures=0))
+    if keystore.blob_params(certificate.key_blob) != kdf_params():
+        # The KDF cost is a setting: a key sealed under another cost moves to the current one
+        # while the PIN is known (recorded with the blob, so both kinds open meanwhile).
+        certificate.key_blob = keystore.seal(key_der, pin, key_source(), kdf_params(), context=certificate.serial)
     db.session.commit()
     db.session.refresh(certificate)
     return key_der

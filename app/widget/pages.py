@@ -82,7 +82,8 @@ def first_screen(transaction: WidgetTransaction, *, in_frame_shell: bool = False
     response = render_step(transaction)
     if in_frame_shell and wants_partial():
         response.set_data(
-            response.get_data() + render_template("partials/widget/_close.html", oob=True, **_close_context(transaction)).encode()
+            response.get_data()
+            + render_template("partials/widget/_close.html", oob=True, **_close_context(transaction)).encode()
         )
     if cleared:
         clear_device_cookie(response)
@@ -90,7 +91,9 @@ def first_screen(transaction: WidgetTransaction, *, in_frame_shell: bool = False
 
 
 def _close_context(transaction: WidgetTransaction) -> dict[str, Any]:
-    return {"cancel_url": url_for("widget.cancel", transaction_id=transaction.id) if transaction.status == "open" else None}
+    return {
+        "cancel_url": url_for("widget.cancel", transaction_id=transaction.id) if transaction.status == "open" else None
+    }
 
 
 def set_device_cookie(response: Response, token: str) -> None:

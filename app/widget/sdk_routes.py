@@ -89,7 +89,9 @@ def open_in_warm_page() -> ResponseReturnValue:
         return _refused("금융인증서비스 화면이 오래되어 다시 불러옵니다.", contract.UNREACHABLE, 400, stale=True)
     try:
         ratelimit.check("widget-create-ip")
-        transaction = open_for_rp(json_object_from(request.form.get("request", "")), origin=origin, browser_id=browser_id())
+        transaction = open_for_rp(
+            json_object_from(request.form.get("request", "")), origin=origin, browser_id=browser_id()
+        )
     except ServiceError as error:
         db.session.rollback()
         return _refused(error.message, error.sdk_code or contract.BAD_REQUEST, error.status)

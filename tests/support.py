@@ -99,6 +99,7 @@ def reset_database() -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
     db.session.commit()
+    db.session.expunge_all()  # the rows are gone: the objects the session still holds must go too
     seed_all()
 
 

@@ -178,7 +178,7 @@ def customer(application_id: str) -> ResponseReturnValue:
     form = parsed(CustomerForm)
     stage1.identify_customer(
         application,
-        ib_id=form.ib_id.data.strip(),
+        ib_id=form.parsed["ib_id"],
         name=form.parsed["name"],
         birth_date=form.parsed["birth_date"],
         account_number=form.account_number.data,
@@ -250,7 +250,7 @@ def mobile_otp_start() -> ResponseReturnValue:
     ratelimit.check("bank-answer-ip")
     try:
         validated(form)
-        customer = mobile_otp.begin_enrollment(_bank(), form.ib_id.data, form.account_password.data)
+        customer = mobile_otp.begin_enrollment(_bank(), form.parsed["ib_id"], form.account_password.data)
     except InvalidForm:
         return _page(OTP_START, status=422, form=form)
     except ServiceError as error:

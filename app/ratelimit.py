@@ -32,7 +32,8 @@ LIMITS = {
     "keypad-ip": Limit(600, 600),  # secure-keypad presses
     "keypad-tx": Limit(120, 600),  # presses within one transaction
     "bank-answer-ip": Limit(60, 600),  # answers to a bank's identity and media checks
-    "widget-create-ip": Limit(120, 600),  # transactions opened by the SDK
+    "widget-create-ip": Limit(120, 600),  # widget transactions opened (SDK, 인증서 관리, stage 2 codes)
+    "widget-create-rp": Limit(600, 60),  # transactions the SDK opens for one RP (its key is public)
     "ra-api-ip": Limit(300, 60),
     "ra-api-bank": Limit(120, 60),
     "rp-api-ip": Limit(600, 60),

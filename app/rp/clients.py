@@ -15,7 +15,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import update
 
-from app import contract
+from app import contract, ratelimit
 from app.clock import utcnow
 from app.errors import ServiceError
 from app.extensions import db
@@ -81,7 +81,9 @@ def ensure_demo_client() -> RpClient:
 
 
 def client_for_sdk(org_code: object, api_key: object, origin: object) -> RpClient:
-    """The RP behind a browser request, checked by SDK key and by the page's origin."""
+    """The RP behind a browser request, checked by SDK key and by the page's origin. Each
+    request that passes counts against the RP's own limit (``widget-create-rp``): the SDK key
+    is public, so a copy of it must not open transactions without bound."""
     if not all(isinstance(value, str) and 0 < len(value) <= 200 for value in (org_code, api_key, origin)):
         raise RpUnauthorized()
     client = db.session.get(RpClient, org_code)
@@ -92,6 +94,7 @@ def client_for_sdk(org_code: object, api_key: object, origin: object) -> RpClien
         or origin not in client.origins
     ):
         raise RpUnauthorized()
+    ratelimit.check("widget-create-rp", client.org_code)
     return client
 
 

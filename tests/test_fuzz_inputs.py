@@ -173,8 +173,8 @@ def test_bank_later_step_fields(bank, step, values):
 @FUZZ
 @given(values=form_values("ib_id", "account_password", "code"))
 def test_mobile_otp_fields(client, csrf, values):
-    assert_handled(client.post("/bank/004/otp", data={"csrf_token": csrf, **values}))
-    assert_handled(client.post("/bank/004/otp/confirm", data={"csrf_token": csrf, **values}))
+    for path in ("", "/extra", "/extra/resend", "/confirm"):
+        assert_handled(client.post(f"/bank/004/otp{path}", data={"csrf_token": csrf, **values}))
 
 
 @FUZZ

@@ -26,6 +26,7 @@ from app.sms.timers import code_timers
 from app.widget import keypad as keypads
 from app.widget import rotating_qr
 from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, rp_of, subscriber_of
+from app.widget.request_origin import origin_of
 
 
 def start(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -114,10 +115,15 @@ def renew_offer(transaction: WidgetTransaction) -> dict[str, Any]:
 
 
 def remote(transaction: WidgetTransaction) -> dict[str, Any]:
+    """The PC's QR code — as an image only: the URL is never in the page as text."""
     if transaction.paired_at is not None or not transaction.qr_secret:
         return {}
-    url = rotating_qr.qr_url(transaction)
-    return {"qr_url": url, "qr": qr_svg_inline(url, "휴대폰 인증용 QR 코드")}
+    return {"qr": qr_svg_inline(rotating_qr.qr_url(transaction), "휴대폰 인증용 QR 코드")}
+
+
+def pair(transaction: WidgetTransaction) -> dict[str, Any]:
+    """The phone, before anything else: where the PC that started the request is."""
+    return {"pc": origin_of(transaction)}
 
 
 def manage(transaction: WidgetTransaction) -> dict[str, Any]:

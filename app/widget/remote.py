@@ -24,6 +24,7 @@ from app.clock import utcnow
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import WidgetTransaction
+from app.step_machine import is_record_id
 from app.widget import rotating_qr
 from app.widget.cloud_access import begin
 from app.widget.lookups import parent_of, rp_of
@@ -120,7 +121,7 @@ def claim(
 ) -> WidgetTransaction:
     """A phone opened a QR code: check it is fresh and unused, then give the phone its own
     transaction, which records where the phone is."""
-    pc = db.session.get(WidgetTransaction, pc_transaction_id) if len(pc_transaction_id) <= 40 else None
+    pc = db.session.get(WidgetTransaction, pc_transaction_id) if is_record_id(pc_transaction_id) else None
     if pc is None:
         raise TransactionMissing()
     if pc.status == "open" and pc.expires_at <= utcnow():

@@ -12,14 +12,16 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help prepare run serve test test-sqlite test-pg test-hsm test-unit test-e2e sqlite-suite pg-suite hsm-suite \
+.PHONY: help prepare prepare-production run serve serve-demo test test-sqlite test-pg test-hsm test-unit test-e2e sqlite-suite pg-suite hsm-suite \
 	setup system-packages lint clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install what is missing (Chromium, PostgreSQL included), run unit and e2e tests"
 	@echo "            on SQLite, then again on a throw-away PostgreSQL server"
-	@echo "make serve  the same app under gunicorn with several worker processes (WORKERS=…)"
+	@echo "make serve  the production server: gunicorn with several worker processes (WORKERS=…), no test bed,"
+	@echo "            no dev outbox (set FINCERT_ENV=production and what it asks for; see the README)"
+	@echo "make serve-demo   the demo (test bed and dev outbox on) under gunicorn"
 	@echo "make test-sqlite / make test-pg   one database only"
 	@echo "make test-hsm   the key-store, CA, CRL/OCSP and stolen-database tests with the keys in a SoftHSM2 token"
 
@@ -72,8 +74,20 @@ run: prepare
 	$(DEMO_ENV) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Several worker processes sharing the database: app processes keep no state of their own.
-serve: prepare
-	$(DEMO_ENV) $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+# The production server has no test bed and no dev outbox; with FINCERT_ENV=production the app
+# refuses to start if either is on, if SMS would go to the embedded outbox, or without https.
+GUNICORN := $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+serve: prepare-production
+	$(GUNICORN)
+
+prepare-production: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+	$(BIN)/flask ca init
+
+serve-demo: prepare
+	$(DEMO_ENV) $(GUNICORN)
 
 # pytest exits 5 when it collected no test; make treats that as the failure it is.
 # The SQLite, PostgreSQL and SoftHSM2 suites run side by side, two at a time: the e2e tests mostly

@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.config.update(config)
+    settings.check_environment(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # A server that restarted leaves dead pooled connections; test each one before use.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {

@@ -1,15 +1,28 @@
-"""Conventions shared by the JSON APIs (RA, RP, test bed): errors, bodies, bearer keys."""
+"""Conventions shared by the JSON APIs (RA, RP, test bed, the SDK's entry): errors, bodies,
+bearer keys.
+
+Bodies are bounded before they are parsed: at most ``MAX_JSON_BYTES`` and ``MAX_JSON_DEPTH``
+levels of arrays and objects. Python's parser recurses once per level, so a body of 200,000
+``[`` would otherwise end in a ``RecursionError`` (a 500) instead of a 400.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import ServiceError
 from app.personal_info import InvalidField
+
+MAX_JSON_BYTES = 256 * 1024  # the SDK's 10 texts of 4,000 characters fit, even \u-escaped
+MAX_JSON_DEPTH = 16  # the deepest body an API takes has 2 levels (an object holding a list)
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
 
 
 class ApiError(ServiceError):
@@ -33,31 +46,53 @@ def error_body(error: ServiceError) -> Response:
     return response
 
 
+def nesting_exceeds(data: bytes, limit: int) -> bool:
+    """Whether arrays and objects in ``data`` nest deeper than ``limit`` (brackets inside strings
+    do not count). Linear, and it stops at the first level too many."""
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub(b'""', data)):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object, or a 400/415 ``ApiError``."""
+    """The request body as a JSON object, or a 400/413/415 ``ApiError``: never larger than
+    ``MAX_JSON_BYTES`` or nested deeper than ``MAX_JSON_DEPTH``."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Content-Type: application/json 으로 보내주세요.")
-    body = request.get_json(silent=True)
+    too_large = ApiError(413, "too_large", f"요청 본문은 {MAX_JSON_BYTES // 1024}KB 이하여야 합니다.")
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise too_large
+    try:
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:  # a body without Content-Length that outgrew the server's cap
+        raise too_large from None
+    return _parsed_object(data, "요청 본문")
+
+
+def _parsed_object(data: bytes, what: str) -> dict[str, Any]:
+    if len(data) > MAX_JSON_BYTES:
+        raise ApiError(413, "too_large", f"{what}은 {MAX_JSON_BYTES // 1024}KB 이하여야 합니다.")
+    if nesting_exceeds(data, MAX_JSON_DEPTH):
+        raise ApiError(400, "invalid_json", f"{what}의 배열·객체는 {MAX_JSON_DEPTH}단계까지만 중첩할 수 있습니다.")
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        body = None
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "요청 본문이 올바른 JSON 객체가 아닙니다.")
+        raise ApiError(400, "invalid_json", f"{what}이 올바른 JSON 객체가 아닙니다.")
     return body
-
-
-MAX_RELAYED_BYTES = 256 * 1024  # the SDK's 10 texts of 4,000 characters fit, even \u-escaped
 
 
 def json_object_from(text: str) -> dict[str, Any]:
     """A JSON object carried in a form field (the SDK's request relayed by the warm iframe),
-    or a 400/413 ``ApiError``."""
-    if len(text) > MAX_RELAYED_BYTES:
-        raise ApiError(413, "too_large", f"요청은 {MAX_RELAYED_BYTES // 1024}KB 이하여야 합니다.")
-    try:
-        body = json.loads(text)
-    except (ValueError, RecursionError):
-        body = None
-    if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "요청이 올바른 JSON 객체가 아닙니다.")
-    return body
+    with the bounds of ``json_object``, or a 400/413 ``ApiError``."""
+    return _parsed_object(text.encode("utf-8"), "요청")
 
 
 def bearer_token() -> str:

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from app.notices import send_expiry_notices
+from app.purge import purge_expired
 from app.seeding import seed_all
 
 
@@ -29,6 +30,13 @@ def register(app: Flask) -> None:
         from app.widget.steps import STEPS
 
         click.echo("Widget:\n\n" + STEPS.markdown() + "\n\nBank stage 1:\n\n" + BANK_STEPS.markdown())
+
+    @app.cli.command("purge")
+    def purge() -> None:
+        """Delete expired widget transactions, SMS challenges, RP nonces, bank applications and old
+        rate-limit counters, and nothing else; run it from cron (README)."""
+        for name, count in purge_expired().items():
+            click.echo(f"{name}: {count}")
 
     @notices.command("send")
     def send() -> None:

@@ -7,14 +7,17 @@ environment or are generated once into the instance folder with mode 0600.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # (config key, environment variable, default, parser)
 _ENV_SETTINGS: list[tuple[str, str, Any, type]] = [
+    ("ENVIRONMENT", "FINCERT_ENV", "development", str),
     ("PUBLIC_URL", "FINCERT_PUBLIC_URL", "http://127.0.0.1:5000", str),
     ("DEMO_RP_ORIGINS", "FINCERT_DEMO_RP_ORIGINS", "http://localhost:5000", str),
     ("DEMO_RP_URL", "FINCERT_DEMO_RP_URL", "http://localhost:5000/rp/demo/", str),
@@ -75,6 +78,54 @@ def settings_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
         if name.startswith("FINCERT_LIMIT_") and value
     }
     return settings
+
+
+ENVIRONMENTS = ("development", "production")
+
+
+class UnsafeConfiguration(RuntimeError):
+    """The app must not start with this configuration; the message says why."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def production_problems(config: Mapping[str, Any]) -> list[str]:
+    """What makes ``config`` unfit for production (empty when it is fit)."""
+    problems = []
+    if config.get("TESTBED"):
+        problems.append("FINCERT_TESTBED is on: the test bed issues certificates without a bank and shows SMS codes")
+    if config.get("DEV_OUTBOX"):
+        problems.append("FINCERT_DEV_OUTBOX is on: /dev/outbox/ shows every SMS, live codes included")
+    if not config.get("SMS_PROVIDER_URL"):
+        problems.append(
+            "FINCERT_SMS_PROVIDER_URL is not set: codes and notices would go to the embedded outbox, never to a phone"
+        )
+    public_url = urlsplit(str(config.get("PUBLIC_URL", "")))
+    if public_url.scheme != "https" and not _is_loopback(public_url.hostname or ""):
+        problems.append(
+            f"FINCERT_PUBLIC_URL is {config.get('PUBLIC_URL')!r}: browsers must reach the service over https "
+            "(its cookies are Secure; only a loopback address may use http)"
+        )
+    return problems
+
+
+def check_environment(config: Mapping[str, Any]) -> None:
+    """Refuse to start in production with a test bed, a dev outbox, no SMS provider or no https."""
+    environment = config.get("ENVIRONMENT")
+    if environment not in ENVIRONMENTS:
+        raise UnsafeConfiguration(f"FINCERT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}")
+    problems = production_problems(config) if environment == "production" else []
+    if problems:
+        raise UnsafeConfiguration(
+            "FINCERT_ENV=production, but the service will not start:\n" + "\n".join(f"- {p}" for p in problems)
+        )
 
 
 def database_url(environ: Mapping[str, str], instance_path: str) -> str:

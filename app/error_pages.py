@@ -8,12 +8,16 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from app import contract
 from app.api_json import error_body
 from app.errors import ServiceError
 from app.extensions import db
 from app.rendering import into_main, render_page
 
 API_PREFIXES = ("/api/", "/testbed/", "/pki/status/")
+# The SDK's entry point answers JSON too, with the SDK's result codes (``sdk_routes`` maps its own
+# refusals; this covers what reaches the edge: a wrong method, a crash).
+SDK_PATHS = ("/widget/transactions",)
 
 MESSAGES = {
     400: ("잘못된 요청입니다", "요청을 처리할 수 없습니다. 처음부터 다시 시도해주세요."),
@@ -42,14 +46,20 @@ HTTP_CODES = {
 
 
 def is_api_request() -> bool:
-    """JSON clients (RA/RP APIs, test bed) get JSON errors instead of pages."""
-    return request.path.startswith(API_PREFIXES)
+    """JSON clients (RA/RP APIs, test bed, the SDK) get JSON errors instead of pages."""
+    return request.path.startswith(API_PREFIXES) or request.path in SDK_PATHS
+
+
+def _json_code(status: int) -> str:
+    if request.path in SDK_PATHS:
+        return contract.UNREACHABLE if status >= 500 else contract.BAD_REQUEST
+    return HTTP_CODES.get(status, f"http_{status}")
 
 
 def error_response(status: int, title: str, detail: str, retry_after: int | None = None) -> Response:
     """One error, as JSON for API clients or as a Korean page / htmx fragment."""
     if is_api_request():
-        response = jsonify(error={"code": HTTP_CODES.get(status, f"http_{status}"), "message": f"{title}. {detail}"})
+        response = jsonify(error={"code": _json_code(status), "message": f"{title}. {detail}"})
         response.status_code = status
     else:
         response = into_main(

@@ -1,4 +1,5 @@
-"""가입정보 rules: name, Korean mobile number, birth date (docs/design.md, "Rules").
+"""가입정보 rules: name, Korean mobile number, birth date (docs/design.md, "Rules"), and what any
+text a person reads must be: shown as itself.
 
 Each rule raises ``InvalidField`` with a Korean message for the field, so views only map
 the exception to the form field it belongs to.
@@ -25,7 +26,37 @@ class InvalidField(ServiceError):
 
 _PHONE = re.compile(r"01[016789][0-9]{7,8}")
 _NAME = re.compile(r"[가-힣A-Za-z][가-힣A-Za-z .·-]{0,29}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+# Characters that do not show as themselves: controls (C0, DEL, C1), format characters (the bidi
+# overrides and isolates — U+202E makes "홍길동" read "동길홍" — zero-width spaces and joiners, the
+# BOM, soft hyphens), line and paragraph separators, surrogates, private-use and unassigned code
+# points, and the Hangul fillers, which are letters that draw nothing.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+_HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+_LINE_BREAKS = frozenset("\n\r\t")
+
+
+def is_displayable(text: str, *, multiline: bool = False) -> bool:
+    """Whether every character of ``text`` shows as itself; ``multiline`` also admits line
+    breaks and tabs (a text to sign may have lines; a name may not)."""
+    return all(
+        (multiline and char in _LINE_BREAKS)
+        or (unicodedata.category(char) not in _HIDDEN_CATEGORIES and char not in _HANGUL_FILLERS)
+        for char in text
+    )
+
+
+def refuse_control_characters(text: str, field: str, *, label: str = "", multiline: bool = False) -> str:
+    """``text`` in NFC, or ``InvalidField`` on ``field`` when a character in it would not show as
+    itself (``is_displayable``). Use it before any other rule, so a hidden character is named as
+    such instead of being trimmed away or reported as a format error."""
+    normalised = unicodedata.normalize("NFC", text or "")
+    if not is_displayable(normalised, multiline=multiline):
+        subject = f"{label}에는 " if label else ""
+        raise InvalidField(
+            field, f"{subject}제어 문자나 방향 표시 문자처럼 화면에 그대로 보이지 않는 문자를 쓸 수 없습니다."
+        )
+    return normalised
 
 
 def normalise_phone(raw: str, field: str = "phone") -> str:
@@ -77,22 +108,23 @@ def parse_birth_date(raw: str, field: str = "birth_date") -> date:
 
 
 def normalise_name(raw: str, field: str = "name") -> str:
-    """A person's name: NFC, trimmed, 1–30 letters (Hangul or Latin), no control characters."""
-    name = unicodedata.normalize("NFC", raw or "").strip()
+    """A person's name: NFC, trimmed, 1–30 letters (Hangul or Latin). A control, bidi or other
+    hidden character is refused, never silently turned into a space."""
+    name = refuse_control_characters(raw, field, label="이름").strip()
     name = re.sub(r"\s+", " ", name)
     if not name:
         raise InvalidField(field, "이름을 입력해주세요.")
-    if _CONTROL.search(name) or not _NAME.fullmatch(name):
+    if not _NAME.fullmatch(name):
         raise InvalidField(field, "이름은 한글 또는 영문 30자 이내로 입력해주세요.")
     return name
 
 
 def normalise_email(raw: str, field: str = "email") -> str:
     """A plausible e-mail address, lower-cased domain, at most 120 characters."""
-    email = (raw or "").strip()
+    email = refuse_control_characters(raw, field, label="이메일 주소").strip()
     if not email:
         raise InvalidField(field, "이메일 주소를 입력해주세요.")
-    if len(email) > 120 or _CONTROL.search(email) or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", email):
+    if len(email) > 120 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", email):
         raise InvalidField(field, "이메일 주소를 name@example.com 형식으로 입력해주세요.")
     local, domain = email.rsplit("@", 1)
     return f"{local}@{domain.lower()}"

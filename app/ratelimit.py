@@ -29,14 +29,15 @@ class Limit:
 LIMITS = {
     "sms-send-ip": Limit(30, 600),  # codes sent (SMS or ARS), per client address
     "sms-check-ip": Limit(60, 600),  # codes checked
-    "keypad-ip": Limit(600, 600),  # secure-keypad presses
-    "keypad-tx": Limit(120, 600),  # presses within one transaction
+    "keypad-ip": Limit(600, 600),  # PIN entries (one post with JavaScript) and keypad presses (without)
     "bank-answer-ip": Limit(60, 600),  # answers to a bank's identity and media checks
-    "widget-create-ip": Limit(120, 600),  # transactions opened by the SDK
+    "widget-create-ip": Limit(120, 600),  # widget transactions opened (SDK, 인증서 관리, stage 2 codes)
+    # Transactions the SDK opens for one RP (its key is public), whatever the addresses: sized well
+    # above a large RP's peak (100 logins a second is 6,000 a minute), to stop a flood, not traffic.
+    "widget-create-rp": Limit(30000, 60),
     "ra-api-ip": Limit(300, 60),
     "ra-api-bank": Limit(120, 60),
-    "rp-api-ip": Limit(600, 60),
-    "rp-api-client": Limit(600, 60),
+    "rp-api-ip": Limit(60, 60),  # RP API calls with a wrong secret (right ones are not counted)
     "testbed-ip": Limit(300, 60),
 }
 

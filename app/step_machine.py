@@ -9,6 +9,7 @@ only place a record's step changes, and it refuses any move the table does not a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -114,11 +115,20 @@ class StepTable(Generic[S]):
         return "\n".join(lines)
 
 
+_RECORD_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def is_record_id(value: str | None) -> bool:
+    """Whether ``value`` can be a flow record's id (``secrets.token_urlsafe``, at most 40 characters).
+    Anything else is not looked up: PostgreSQL refuses a NUL byte in a query with an error."""
+    return bool(value) and _RECORD_ID.fullmatch(value) is not None
+
+
 def load_owned(
     model: type, record_id: str, browser_id: str | None, *, missing: ServiceError, foreign: ServiceError
 ) -> Any:
-    """The record with this id, if this browser started it (ids are at most 40 characters)."""
-    record = db.session.get(model, record_id) if record_id and len(record_id) <= 40 else None
+    """The record with this id, if this browser started it."""
+    record = db.session.get(model, record_id) if is_record_id(record_id) else None
     if record is None:
         raise missing
     if not browser_id or record.browser_hash != browser_hash(browser_id):

@@ -5,9 +5,10 @@
 It prepares a temporary instance (SQLite, or DATABASE_URL), starts the app the way
 ``make serve`` does (gunicorn, ``--workers``, 4 threads each) on a loopback port, and runs
 ``--clients`` client processes with ``--users`` threads in all for ``--seconds``. One login is
-what the SDK, the widget and the RP's server do over HTTP:
+what the RP's server, the SDK and the widget do over HTTP:
 
-    nonce (RP server) → open (SDK) → select page → select → PIN keys ×5 → PIN submit → verify (RP server)
+    nonce (RP server, when the page is made) → warm page (the SDK's init) → open (the click)
+    → select → PIN (one post of the six keys' tokens) → verify (RP server)
 
 It prints logins per second, p50/p95/p99 per step and the errors; then the same load on a
 bare Flask "hello" endpoint under the same gunicorn settings: the framework's floor.
@@ -39,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import StealMeter, describe  # noqa: E402
 
 RP_ORIGIN_HOST = "localhost"
-STEPS = ["nonce", "open", "select page", "select", "PIN key", "PIN submit", "verify"]
+STEPS = ["nonce", "warm page", "open", "select", "PIN", "verify"]
 
 
 def free_port() -> int:
@@ -78,7 +79,7 @@ def prepare(instance: str, users: int, public_url: str, rp_origin: str) -> dict:
         for index in range(users):
             subscriber = find_or_create_subscriber(f"부하{index:03d}", f"0109{index:07d}", parse_birth_date("19900101"))
             issue_certificate(subscriber, get_bank("004"), "246813")
-            _device, token = register_device(subscriber, "bench")
+            _device, token = register_device(subscriber, "bench", "LOAD_RP")
             db.session.commit()
             people.append(token)
         return {"api_key": api_key, "secret": secret, "device_tokens": people}
@@ -153,6 +154,7 @@ class Browser:
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 CERTIFICATE = re.compile(r'name="certificate_id" value="(\d+)"')
 KEY = re.compile(r'name="key" value="([^"]+)" class="keypad__key"[^>]*>(\d)</button>')
+CANCEL = re.compile(r'action="(/widget/t/[^/"]+)/cancel"')
 HANDOFF = re.compile(r'data-fincert-result="([^"]+)"')
 
 
@@ -167,20 +169,21 @@ def one_login(rp: Browser, browser: Browser, secrets: dict, port: int, timings: 
 
     auth = {"Authorization": f"Bearer {secrets['secret']}"}
     nonce = json.loads(timed("nonce", lambda: rp.request("POST", "/api/v1/rp/nonces", headers=auth)))["nonce"]
-    body = json.dumps({"orgCode": "LOAD_RP", "apiKey": secrets["api_key"], "signType": "01", "nonce": nonce}).encode()
-    headers = {"Content-Type": "application/json", "Origin": f"http://{RP_ORIGIN_HOST}:{port}"}
-    url = json.loads(timed("open", lambda: browser.request("POST", "/widget/transactions", body, headers)))["url"]
-    path = urllib.parse.urlparse(url).path
-    page = timed("select page", lambda: browser.request("GET", path, headers={"User-Agent": "Mozilla/5.0 (X11) bench"}))
-    token = CSRF.search(page).group(1)
-    form = {"X-CSRFToken": token, "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
-    encoded = urllib.parse.urlencode({"csrf_token": token, "certificate_id": CERTIFICATE.search(page).group(1)})
-    keypad = timed("select", lambda: browser.request("POST", f"{path}/select", encoded.encode(), form))
+    page = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) bench"}
+    warm = timed("warm page", lambda: browser.request("GET", "/widget/warm?org=LOAD_RP", headers=page))
+    token = CSRF.search(warm).group(1)
+    request = {"orgCode": "LOAD_RP", "apiKey": secrets["api_key"], "op": "sign", "nonce": nonce,
+               "requests": [{"signType": "01", "contentType": "plainText", "contents": ["로그인"]}]}  # fmt: skip
+    form = {**page, "X-CSRFToken": token, "HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
+    origin = f"http://{RP_ORIGIN_HOST}:{port}"
+    opened = urllib.parse.urlencode({"csrf_token": token, "origin": origin, "request": json.dumps(request)})
+    listing = timed("open", lambda: browser.request("POST", "/widget/open", opened.encode(), form))
+    path = CANCEL.search(listing).group(1)
+    chosen = urllib.parse.urlencode({"csrf_token": token, "certificate_id": CERTIFICATE.search(listing).group(1)})
+    keypad = timed("select", lambda: browser.request("POST", f"{path}/select", chosen.encode(), form))
     keys = {digit: key for key, digit in KEY.findall(keypad)}
-    for index, digit in enumerate(pin):
-        encoded = urllib.parse.urlencode({"csrf_token": token, "key": keys[digit]}).encode()
-        step = "PIN submit" if index == len(pin) - 1 else "PIN key"
-        answer = timed(step, lambda encoded=encoded: browser.request("POST", f"{path}/keypad", encoded, form))
+    entry = urllib.parse.urlencode({"csrf_token": token, "entry": ",".join(keys[digit] for digit in pin)})
+    answer = timed("PIN", lambda: browser.request("POST", f"{path}/pin", entry.encode(), form))
     result = json.loads(html.unescape(HANDOFF.search(answer).group(1)))
     verify = json.dumps(
         {"signedVal": result["signedVals"][0], "plainText": "로그인", "signType": "01", "nonce": nonce}
@@ -320,7 +323,7 @@ def main() -> None:
     finally:
         hello.terminate()
         hello.wait()
-    requests_per_login = 11
+    requests_per_login = len(STEPS)
     print(
         f"floor, bare Flask 'hello' on the same server settings ({describe(hello_steal).split('; ')[-1]}): "
         f"{done / elapsed:.0f} requests/s, errors {errors}; {percentiles(timings.get('hello', []))}"

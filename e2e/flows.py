@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from flask import Flask
 from playwright.sync_api import FrameLocator, Page, expect
 
+from app.clock import utcnow
+from app.extensions import db
+from app.models import WidgetTransaction
+from app.qr import qr_svg_inline
+from app.widget import rotating_qr
 from tests.support import DEFAULT_PIN
 
 WIDGET = 'iframe[title="금융인증서비스"]'
+QR_IMAGE = "휴대폰 인증용 QR 코드"
+_QR_PATH = re.compile(r' d="([^"]+)"')
 
 
 def widget(page: Page) -> FrameLocator:
@@ -163,3 +172,27 @@ def widget_stage_two(page: Page, service_url: str, customer: dict, pin: str) -> 
     type_pin(page, pin)
     expect(page.get_by_role("heading", name="비밀번호 확인")).to_be_visible()
     type_pin(page, pin)
+
+
+def qr_drawing(frame: FrameLocator) -> str:
+    """The modules of the QR code on the PC's screen (its SVG path)."""
+    return frame.get_by_role("img", name=QR_IMAGE).locator("path").get_attribute("d")
+
+
+def camera_reads(frame: FrameLocator, app: Flask) -> str:
+    """The URL a phone's camera reads from the PC's QR code. The page carries the image only, so
+    the test draws each QR code the waiting transactions could be showing (the current slot and
+    the two before it) and keeps the URL whose drawing is the one on the screen."""
+    drawn = qr_drawing(frame)
+    db.session.expire_all()
+    waiting = db.session.scalars(
+        db.select(WidgetTransaction).where(WidgetTransaction.step == "remote", WidgetTransaction.paired_at.is_(None))
+    ).all()
+    now = utcnow()
+    with app.test_request_context():
+        for transaction in waiting:
+            for slots_back in range(3):
+                url = rotating_qr.qr_url(transaction, now - timedelta(seconds=slots_back * rotating_qr.ROTATE_SECONDS))
+                if _QR_PATH.search(qr_svg_inline(url, QR_IMAGE)).group(1) == drawn:
+                    return url
+    raise AssertionError("the QR code on the screen is not one a waiting transaction would show")

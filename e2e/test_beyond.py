@@ -12,11 +12,14 @@ from app.cloud.certificates import certificates_of, find_by_serial
 from app.extensions import db
 from app.models import Subscriber, WidgetTransaction
 from e2e.flows import (
+    QR_IMAGE,
     allow_cloud_access,
+    camera_reads,
     choose_certificate,
     enter_identity,
     enter_sms_code,
     full_login,
+    qr_drawing,
     start_login,
     type_pin,
     widget,
@@ -26,22 +29,22 @@ from tests.support import DEFAULT_PIN, subscriber_with_certificate
 NAME, PHONE, BIRTH = "홍길동", "01012345678", "19900101"
 
 
-def qr_url_on(frame) -> str:
-    return frame.locator("[data-qr-url]").get_attribute("data-qr-url")
-
-
 def test_a_pc_login_finished_on_a_phone_through_the_qr_code(desktop_context, mobile_context, live_server, in_app):
     subscriber_with_certificate(name=NAME, phone=PHONE, birth=BIRTH, bank_code="004")
     pc = desktop_context.new_page()
     frame = start_login(pc, live_server.rp_url, "desktop")
     frame.get_by_role("button", name="휴대폰으로 인증").click()
-    expect(frame.get_by_role("img", name="휴대폰 인증용 QR 코드")).to_be_visible()
+    expect(frame.get_by_role("img", name=QR_IMAGE)).to_be_visible()
+    expect(frame.locator("[data-qr-url]")).to_have_count(0)  # the URL is in the image only
     pc_code = frame.get_by_test_id("pair-code").inner_text()
 
     phone = mobile_context.new_page()
-    phone.goto(qr_url_on(frame))
+    phone.goto(camera_reads(frame, in_app))
     expect(phone.get_by_role("heading", name="휴대폰으로 인증")).to_be_visible()
     expect(phone.get_by_text("데모 이용기관")).to_be_visible()
+    # The PC is on the phone's network here: where it is, and no warning.
+    expect(phone.get_by_test_id("pc-network")).to_have_text("127.0.0.1 · 이 휴대폰과 같은 네트워크")
+    expect(phone.get_by_test_id("elsewhere-warning")).to_have_count(0)
     expect(phone.get_by_test_id("pair-code")).to_have_text(pc_code)
     phone.get_by_role("button", name="확인 코드가 같습니다").click()
     expect(frame.get_by_role("status").filter(has_text="휴대폰에서 인증을 진행하고 있습니다")).to_be_visible()
@@ -59,7 +62,8 @@ def test_a_stale_qr_code_and_a_used_one_are_refused(desktop_context, mobile_cont
     pc = desktop_context.new_page()
     frame = start_login(pc, live_server.rp_url, "desktop")
     frame.get_by_role("button", name="휴대폰으로 인증").click()
-    old_url = qr_url_on(frame)
+    old_url = camera_reads(frame, in_app)
+    old_drawing = qr_drawing(frame)
     # The photo of a QR code taken a minute ago: its time slot is long gone.
     for transaction in db.session.scalars(db.select(WidgetTransaction)):
         transaction.qr_started_at = utcnow() - timedelta(seconds=60)
@@ -68,8 +72,9 @@ def test_a_stale_qr_code_and_a_used_one_are_refused(desktop_context, mobile_cont
     phone.goto(old_url)
     expect(phone.get_by_role("alert")).to_contain_text("QR 코드가 만료되었습니다")
 
-    expect(frame.locator("[data-qr-url]")).not_to_have_attribute("data-qr-url", old_url, timeout=10_000)
-    fresh_url = qr_url_on(frame)
+    qr_path = frame.get_by_role("img", name=QR_IMAGE).locator("path")
+    expect(qr_path).not_to_have_attribute("d", old_drawing, timeout=10_000)
+    fresh_url = camera_reads(frame, in_app)
     phone.goto(fresh_url)
     expect(phone.get_by_role("button", name="확인 코드가 같습니다")).to_be_visible()
     second_phone = mobile_context.new_page()

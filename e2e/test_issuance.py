@@ -150,6 +150,11 @@ def test_mobile_otp_enrolled_by_qr_code_is_accepted(desktop_page: Page, live_ser
     page.get_by_label("인터넷뱅킹 ID").fill("demo004a")
     page.get_by_label("계좌 비밀번호").fill("1357")
     page.get_by_role("button", name="다음").click()
+    # The bank's 추가인증: the ID and the account password alone get no QR code.
+    expect(page.get_by_role("heading", name="추가인증")).to_be_visible()
+    expect(page.get_by_role("img", name="모바일 OTP 등록 QR 코드")).to_have_count(0)
+    page.get_by_label("인증번호").fill(latest_code(page, live_server.url, PARK["phone"]))
+    page.get_by_role("button", name="확인").click()
     expect(page.get_by_role("img", name="모바일 OTP 등록 QR 코드")).to_be_visible()
     uri = page.get_by_test_id("otpauth-uri").text_content()
     app_on_phone = pyotp.parse_uri(uri)  # what the phone's OTP app holds after scanning
@@ -157,6 +162,8 @@ def test_mobile_otp_enrolled_by_qr_code_is_accepted(desktop_page: Page, live_ser
     page.get_by_role("button", name="등록").click()
     expect(page.get_by_role("heading", name="모바일 OTP 등록 완료")).to_be_visible()
     assert find_customer("004", "demo004a").medium == "motp"
+    notice = page.request.get(f"{live_server.url}/testbed/outbox?to={PARK['phone']}").json()["messages"][0]
+    assert "보안매체가 모바일 OTP로 변경되었습니다" in notice["body"]
 
     bank_stage_one(
         page, live_server.url, "004", AT_KB, medium_answer=lambda p: p.get_by_label("OTP 번호").fill(app_on_phone.now())

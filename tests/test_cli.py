@@ -54,3 +54,24 @@ def test_cert_commands_report_bad_input(runner):
     assert weak.exit_code != 0 and "같은 숫자" in weak.output
     wrong = runner.invoke(args=["cert", "sign", "--serial", "ABC", "--out", "/tmp/x"], input="246813\n")
     assert wrong.exit_code != 0 and "no certificate" in wrong.output
+
+
+def test_rp_register_opts_in_to_approving_more_than_logins_on_a_phone(runner):
+    from app.extensions import db
+    from app.models import RpClient
+
+    def register(*extra):
+        args = ["rp", "register", "--org-code", "SHOP", "--name", "쇼핑몰", "--origin", "https://shop.example"]
+        return runner.invoke(args=[*args, *extra])
+
+    first = register()
+    assert first.exit_code == 0 and "phone (휴대폰으로 인증) may approve: 01" in first.output
+    assert db.session.get(RpClient, "SHOP").remote_sign_types == []
+    opted = register("--allow-remote-sign-types", "02,05")
+    assert opted.exit_code == 0 and "may approve: 01, 02, 05" in opted.output
+    rekeyed = register()  # re-keying keeps the choice
+    assert "may approve: 01, 02, 05" in rekeyed.output
+    cleared = register("--allow-remote-sign-types", "")
+    assert "may approve: 01\n" in cleared.output
+    wrong = register("--allow-remote-sign-types", "02,77")
+    assert wrong.exit_code != 0 and "unknown sign types: 77" in wrong.output

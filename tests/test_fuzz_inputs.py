@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.api_json import MAX_JSON_DEPTH
 from app.ra.orders import create_api_key
 from app.rp.clients import demo_credentials, register_client
 from tests.conftest import HTMX, csrf_token_from
@@ -48,6 +50,14 @@ json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), nasty_text),
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
     max_leaves=10,
+)
+# Arrays and objects nested up to 200,000 deep, closed or not: Python's parser recurses per level.
+OPENERS = {"[": "]", '{"a":': "}", '[{"b":': "}]"}
+deeply_nested = st.builds(
+    lambda depth, opener, closed: opener * depth + ("0" + OPENERS[opener] * depth if closed else ""),
+    st.one_of(st.integers(MAX_JSON_DEPTH + 1, 64), st.integers(1000, 200_000)),
+    st.sampled_from(sorted(OPENERS)),
+    st.booleans(),
 )
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 KOREAN = re.compile(r"[가-힣]")
@@ -169,8 +179,8 @@ def test_bank_later_step_fields(bank, step, values):
 @FUZZ
 @given(values=form_values("ib_id", "account_password", "code"))
 def test_mobile_otp_fields(client, csrf, values):
-    assert_handled(client.post("/bank/004/otp", data={"csrf_token": csrf, **values}))
-    assert_handled(client.post("/bank/004/otp/confirm", data={"csrf_token": csrf, **values}))
+    for path in ("", "/extra", "/extra/resend", "/confirm"):
+        assert_handled(client.post(f"/bank/004/otp{path}", data={"csrf_token": csrf, **values}))
 
 
 @FUZZ
@@ -198,21 +208,57 @@ def keys(app):
     return {"ra": create_api_key("004"), "rp": secret}
 
 
-@FUZZ
-@given(body=json_values, raw=st.one_of(st.none(), st.binary(max_size=200)))
-def test_api_bodies(client, keys, body, raw):
-    calls = [
+def json_endpoints(keys) -> list[tuple[str, dict[str, str]]]:
+    """Every JSON endpoint, with what it needs to get as far as reading the body."""
+    return [
         ("/api/v1/ra/orders", {"Authorization": f"Bearer {keys['ra']}"}),
         ("/api/v1/rp/verify", {"Authorization": f"Bearer {keys['rp']}"}),
         ("/api/v1/rp/nonces", {"Authorization": f"Bearer {keys['rp']}"}),
         ("/testbed/subscribers", {}),
+        ("/widget/transactions", {"Origin": RP_ORIGIN}),
     ]
-    for url, headers in calls:
+
+
+def parsing_endpoints(keys) -> list[tuple[str, dict[str, str]]]:
+    """The JSON endpoints that parse a body (a nonce is asked for with none)."""
+    return [(url, headers) for url, headers in json_endpoints(keys) if url != "/api/v1/rp/nonces"]
+
+
+@FUZZ
+@given(body=json_values, raw=st.one_of(st.none(), st.binary(max_size=200)))
+def test_api_bodies(client, keys, body, raw):
+    for url, headers in json_endpoints(keys):
         if raw is None:
             response = client.post(url, json=body, headers=headers)
         else:
             response = client.post(url, data=raw, headers={**headers, "Content-Type": "application/json"})
         assert_json_error(response)
+
+
+@FUZZ
+@given(body=deeply_nested)
+def test_deeply_nested_bodies_get_a_json_error(client, keys, body):
+    for url, headers in parsing_endpoints(keys):
+        response = client.post(url, data=body, headers={**headers, "Content-Type": "application/json"})
+        assert 400 <= response.status_code < 500, (url, response.status_code)
+        assert_json_error(response)
+
+
+def test_200000_brackets_get_a_400_in_each_apis_own_shape(client, keys):
+    brackets = "[" * 200_000
+    for url, headers in parsing_endpoints(keys):
+        response = client.post(url, data=brackets, headers={**headers, "Content-Type": "application/json"})
+        assert response.status_code == 400 and response.is_json, (url, response.status_code)
+        expected = "800001" if url == "/widget/transactions" else "invalid_json"
+        assert response.json["error"]["code"] == expected
+        assert "16단계" in response.json["error"]["message"]
+
+
+def test_a_body_over_the_size_limit_gets_a_413_in_json(client, keys):
+    huge = '{"name": "' + "가" * 100_000 + '"}'  # 300 KB of UTF-8
+    for url, headers in parsing_endpoints(keys):
+        response = client.post(url, data=huge.encode(), headers={**headers, "Content-Type": "application/json"})
+        assert response.status_code == 413 and response.is_json, (url, response.status_code)
 
 
 @FUZZ
@@ -229,3 +275,38 @@ def test_sdk_transaction_bodies(client, body):
 def test_query_and_path_values(client, serial, to):
     assert_json_error(client.get(f"/pki/status/{serial}"))
     assert_json_error(client.get("/testbed/outbox", query_string={"to": to}))
+
+
+# --- every widget entry point -------------------------------------------------------------
+
+path_text = nasty_text.filter(lambda text: "/" not in text and text.strip() not in ("", ".", ".."))
+
+
+def widget_urls(app, value: str) -> list[tuple[str, str]]:
+    """(method, URL) of every widget route, each path part filled with ``value``."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("widget."):
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = re.sub(rf"<(?:[a-z]+:)?{argument}>", quote(value, safe=""), path)
+        urls += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return urls
+
+
+@FUZZ
+@given(value=path_text, query=nasty_text, values=form_values("name", "ref_num", "auth_code", "key", "code"))
+def test_every_widget_entry_point(app, client, csrf, value, query, values):
+    """Whatever path, query and form an entry point gets, a Korean page or JSON error, no 500."""
+    for method, url in widget_urls(app, value):
+        if method == "GET":
+            response = client.get(url, query_string={"at": query, "banks": query, "ui": query})
+        elif url == "/widget/transactions":
+            response = client.post(url, json=values, headers={"Origin": RP_ORIGIN})
+        else:
+            response = client.post(url, data={"csrf_token": csrf, **values}, headers=HTMX)
+        if url == "/widget/transactions":
+            assert_json_error(response)
+        else:
+            assert_handled(response)

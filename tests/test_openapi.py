@@ -9,7 +9,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from app.ra.orders import create_api_key
 from app.rp.clients import register_client
-from tests.support import make_test_app
+from tests.support import make_test_app, reset_database
 
 # One app for the schema (schemathesis loads the document from it at import time).
 _app = make_test_app(__import__("pathlib").Path(__import__("tempfile").mkdtemp(prefix="fincert-openapi-")))
@@ -17,14 +17,15 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", _app)
 
 
 @pytest.fixture(scope="module")
-def credentials():
+def credentials(app):
     with _app.app_context():
-        from tests.support import reset_database
-
         reset_database()
         bank_key = create_api_key("004")
         _client, _api_key, secret = register_client("OPENAPI_RP", "스키마 검사", ["https://rp.example"])
-    return {"/api/v1/ra/orders": bank_key, "/api/v1/rp/nonces": secret, "/api/v1/rp/verify": secret}
+    yield {"/api/v1/ra/orders": bank_key, "/api/v1/rp/nonces": secret, "/api/v1/rp/verify": secret}
+    # Under make test-pg both apps share one database, and this one seeded the demo RP with keys
+    # derived from its own KEK: seed again with the session app's, or later tests get 800002.
+    reset_database()
 
 
 def test_the_document_is_served(client):

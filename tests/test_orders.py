@@ -14,6 +14,7 @@ from app.personal_info import parse_birth_date
 from app.ra.orders import (
     IdentityMismatch,
     OrderAlreadyUsed,
+    OrderError,
     OrderExpired,
     OrderNotFound,
     OrderVoided,
@@ -63,6 +64,39 @@ def test_five_wrong_auth_codes_void_the_order(app):
             open_order(ref_num, "0000000000")
     with pytest.raises(OrderVoided):
         open_order(ref_num, auth_code)
+
+
+def orders_in_every_state() -> dict[str, str]:
+    """참조번호 of a live, a used, an expired and a voided order, and one that never existed."""
+    live, used, expired, voided = order(), order(), order(), order()
+    redeem_order(open_order(*used), pin="246813")
+    open_order(*expired).expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    for _ in range(5):
+        with pytest.raises(OrderNotFound):
+            open_order(voided[0], "0000000000")
+    return {"live": live[0], "used": used[0], "expired": expired[0], "voided": voided[0], "never": "99999999"}
+
+
+def test_a_guess_gets_one_answer_whatever_became_of_the_order(app):
+    answers = set()
+    for ref_num in orders_in_every_state().values():
+        with pytest.raises(OrderError) as refused:
+            open_order(ref_num, "0000000000")
+        error = refused.value
+        answers.add((type(error), error.message, error.field, error.status))
+    assert answers == {(OrderNotFound, OrderNotFound.message, "ref_num", 422)}
+    assert OrderNotFound.message == "참조번호 또는 인가코드가 올바르지 않습니다. 은행에서 받은 번호를 확인해주세요."
+
+
+def test_the_issue_start_page_answers_a_guess_the_same_for_every_order(app, client, csrf):
+    pages = set()
+    for ref_num in orders_in_every_state().values():
+        guess = {"csrf_token": csrf, "ref_num": ref_num, "auth_code": "0000000000"}
+        response = client.post("/widget/issue", data=guess)
+        pages.add((response.status_code, response.get_data(as_text=True).replace(ref_num, "<ref_num>")))
+    [(status, page)] = pages  # the same page, but for the number typed in
+    assert status == 422 and "참조번호 또는 인가코드가 올바르지 않습니다" in page
 
 
 def test_reissue_revokes_the_old_certificate_and_clears_the_lock(app):

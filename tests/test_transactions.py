@@ -88,7 +88,7 @@ def test_a_transaction_of_another_browser_is_refused(app):
         load(transaction.id, None)  # a browser with no id yet
 
 
-@pytest.mark.parametrize("transaction_id", ["no-such-transaction", "", "x" * 41])
+@pytest.mark.parametrize("transaction_id", ["no-such-transaction", "", "x" * 41, "a\x00b", "t/../x", "홍길동"])
 def test_an_unknown_transaction_is_not_found(app, transaction_id):
     with pytest.raises(TransactionMissing) as refused:
         load(transaction_id, PC)

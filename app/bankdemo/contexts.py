@@ -30,6 +30,11 @@ def extra(application: DemoBankApplication) -> dict[str, Any]:
     }
 
 
+def otp_extra(challenge: SmsChallenge) -> dict[str, Any]:
+    """추가인증 of a mobile OTP enrollment: where the code went and its timers."""
+    return code_timers(challenge) | {"masked_phone": mask_phone(challenge.phone)}
+
+
 def contact(application: DemoBankApplication) -> dict[str, Any]:
     form = ContactForm(formdata=None)
     form.phone.data = format_phone((application.contact or {}).get("phone", "") or "") or None

@@ -10,7 +10,18 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 from app.bankdemo.customers import card_challenges, customer_of
 from app.forms import CodeForm, ParsedForm, rule
 from app.models import DemoBankApplication
-from app.personal_info import normalise_email, normalise_name, normalise_phone, parse_birth_date
+from app.personal_info import (
+    normalise_email,
+    normalise_name,
+    normalise_phone,
+    parse_birth_date,
+    refuse_control_characters,
+)
+
+
+def internet_banking_id(raw: str) -> str:
+    """An 인터넷뱅킹 ID as typed: NFC and trimmed; a hidden character is refused, not trimmed."""
+    return refuse_control_characters(raw, "ib_id", label="인터넷뱅킹 ID").strip()
 
 
 class TermsForm(ParsedForm):
@@ -43,7 +54,11 @@ class CustomerForm(ParsedForm):
 
     ib_id = StringField(
         "인터넷뱅킹 ID",
-        validators=[DataRequired("인터넷뱅킹 ID를 입력해주세요."), Length(max=20, message="ID를 확인해주세요.")],
+        validators=[
+            DataRequired("인터넷뱅킹 ID를 입력해주세요."),
+            Length(max=20, message="ID를 확인해주세요."),
+            rule(internet_banking_id),
+        ],
     )
     name = StringField(
         "이름", validators=[Length(max=60, message="이름은 30자 이내로 입력해주세요."), rule(normalise_name)]
@@ -108,7 +123,10 @@ class CardForm(ParsedForm):
 
 
 class MobileOtpStartForm(ParsedForm):
-    ib_id = StringField("인터넷뱅킹 ID", validators=[DataRequired("인터넷뱅킹 ID를 입력해주세요."), Length(max=20)])
+    ib_id = StringField(
+        "인터넷뱅킹 ID",
+        validators=[DataRequired("인터넷뱅킹 ID를 입력해주세요."), Length(max=20), rule(internet_banking_id)],
+    )
     account_password = PasswordField(
         "계좌 비밀번호",
         validators=[

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from app import ratelimit
 from app.bankdemo import application as stage1
 from app.bankdemo import mobile_otp
+from app.bankdemo.contexts import otp_extra as otp_extra_context
 from app.bankdemo.forms import (
     ContactForm,
     CustomerForm,
@@ -31,7 +32,7 @@ from app.browser import browser_id, known_browser_id
 from app.errors import ServiceError
 from app.extensions import db
 from app.forms import InvalidForm, parsed, validated
-from app.models import Bank, DemoBankApplication
+from app.models import Bank, DemoBankApplication, DemoBankCustomer
 from app.qr import qr_svg_inline
 from app.rendering import BACK_TO_CURRENT, attach_error, go_to, into_main, push_step, render_page
 
@@ -178,7 +179,7 @@ def customer(application_id: str) -> ResponseReturnValue:
     form = parsed(CustomerForm)
     stage1.identify_customer(
         application,
-        ib_id=form.ib_id.data.strip(),
+        ib_id=form.parsed["ib_id"],
         name=form.parsed["name"],
         birth_date=form.parsed["birth_date"],
         account_number=form.account_number.data,
@@ -231,7 +232,16 @@ def media(application_id: str) -> ResponseReturnValue:
 # --- mobile OTP enrollment -----------------------------------------------------------------
 
 OTP_START = "partials/bank/otp_start.html"
+OTP_EXTRA = "partials/bank/otp_extra.html"
 OTP_SCAN = "partials/bank/otp_scan.html"
+
+
+def _extra_page(
+    customer: DemoBankCustomer, form: ExtraAuthForm | None = None, status: int = 200, **extra: Any
+) -> Response:
+    context = otp_extra_context(mobile_otp.extra_auth_challenge(customer))
+    form = form or ExtraAuthForm(formdata=None)
+    return _page(OTP_EXTRA, status=status, form=form, **context, **extra)
 
 
 def _scan_page(customer_id: int, form: MobileOtpConfirmForm, status: int = 200) -> Response:
@@ -241,40 +251,98 @@ def _scan_page(customer_id: int, form: MobileOtpConfirmForm, status: int = 200) 
     return _page(OTP_SCAN, status=status, form=form, otpauth_uri=uri, qr=qr)
 
 
+def _enrollment_problem(error: ServiceError) -> Response:
+    response = _page("partials/bank/problem.html", status=error.status, message=error.message)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 @bp.route("/otp", methods=["GET", "POST"], endpoint="mobile_otp")
 def mobile_otp_start() -> ResponseReturnValue:
-    """모바일 OTP 등록: identify with ID and account password, then scan the QR code."""
+    """모바일 OTP 등록: identify with ID and account password; then the bank's 추가인증."""
     form = MobileOtpStartForm()
     if request.method == "GET":
         return _page(OTP_START, form=form)
-    ratelimit.check("bank-answer-ip")
     try:
+        ratelimit.check("bank-answer-ip")
         validated(form)
-        customer = mobile_otp.begin_enrollment(_bank(), form.ib_id.data, form.account_password.data)
+        ratelimit.check("sms-send-ip")
+        customer = mobile_otp.begin_enrollment(_bank(), form.parsed["ib_id"], form.account_password.data)
     except InvalidForm:
         return _page(OTP_START, status=422, form=form)
     except ServiceError as error:
         # This page is before any enrollment: the refusal goes on its own form.
-        attach_error(form, error.field or "ib_id", error.message)
-        return _page(OTP_START, status=error.status, form=form)
+        attach_error(form, error.field if error.field in form else "ib_id", error.message)
+        response = _page(OTP_START, status=error.status, form=form)
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     session["motp_customer"] = customer.id
+    return _extra_page(customer)
+
+
+@bp.post("/otp/extra")
+def mobile_otp_extra() -> ResponseReturnValue:
+    """추가인증: the code of the bank's SMS or ARS call, then the QR code to scan."""
+    form = ExtraAuthForm()
+    try:
+        customer = mobile_otp.enrolling_customer(_bank(), session.get("motp_customer"))
+    except ServiceError as error:
+        return _enrollment_problem(error)
+    try:
+        ratelimit.check("sms-check-ip")
+        mobile_otp.confirm_extra_auth(customer, validated(form).code.data)
+    except InvalidForm:
+        return _extra_page(customer, form, status=422)
+    except ServiceError as error:
+        db.session.rollback()
+        attach_error(form, "code", error.message)
+        response = _extra_page(customer, form, status=error.status)
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     return _scan_page(customer.id, MobileOtpConfirmForm(formdata=None, ib_id=customer.ib_id))
+
+
+@bp.post("/otp/extra/resend")
+def mobile_otp_extra_resend() -> ResponseReturnValue:
+    """재전송 (다시 걸기) of the 추가인증 code."""
+    try:
+        customer = mobile_otp.enrolling_customer(_bank(), session.get("motp_customer"))
+    except ServiceError as error:
+        return _enrollment_problem(error)
+    try:
+        ratelimit.check("sms-send-ip")
+        mobile_otp.resend_extra_auth(_bank(), customer)
+    except ServiceError as error:
+        db.session.rollback()
+        form = ExtraAuthForm(formdata=None)
+        attach_error(form, "code", error.message)
+        response = _extra_page(customer, form, status=error.status)
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    return _extra_page(customer, sent_again=True)
 
 
 @bp.post("/otp/confirm")
 def mobile_otp_confirm() -> ResponseReturnValue:
-    """The app's first code completes the enrollment."""
+    """The app's first code completes the enrollment; the customer gets an SMS notice."""
     form = MobileOtpConfirmForm()
     customer_id = session.get("motp_customer")
     try:
         customer = mobile_otp.pending_enrollment(_bank(), customer_id)
-        mobile_otp.finish_enrollment(customer, validated(form).code.data)
+        mobile_otp.finish_enrollment(_bank(), customer, validated(form).code.data)
     except InvalidForm:
         return _scan_page(customer_id, form, status=422)
     except ServiceError as error:
         if error.field is None:
-            return _page("partials/bank/problem.html", status=error.status, message=error.message)
+            return _enrollment_problem(error)
         attach_error(form, error.field, error.message)
-        return _scan_page(customer_id, form, status=error.status)
+        response = _scan_page(customer_id, form, status=error.status)
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     session.pop("motp_customer", None)
     return _page("partials/bank/otp_done.html", customer=customer)

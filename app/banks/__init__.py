@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def get_bank(code: str) -> Bank:
 
 def search_banks(query: str) -> list[Bank]:
     """Banks whose name, short name or code contains the query (case-insensitive)."""
-    needle = query.strip().casefold()
+    needle = unicodedata.normalize("NFC", query).strip().casefold()
     return [
         bank
         for bank in list_banks()

@@ -31,6 +31,8 @@ class DemoBankCustomer(db.Model):
     card_codes: Mapped[list[str] | None] = mapped_column(JSON)  # 30 four-digit codes, 1-based on the card
     wrong_answers: Mapped[int] = mapped_column(default=0)
     pending_otp_secret: Mapped[str | None] = mapped_column(String(64))  # a mobile OTP being enrolled
+    # The 추가인증 (SMS or ARS code) of a mobile OTP enrollment in progress.
+    otp_enrollment_challenge_id: Mapped[int | None] = mapped_column(ForeignKey("sms_challenges.id"))
     # The bank's record of the customer's 주민등록번호 (fictitious, check-digit valid), sent with
     # its RA order for VID 본인확인; the service itself never stores it.
     rrn: Mapped[str | None] = mapped_column(String(13))

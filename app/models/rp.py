@@ -21,6 +21,9 @@ class RpClient(db.Model):
     api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     origins: Mapped[list[str]] = mapped_column(JSON)
+    # Sign types besides 01 (로그인) that may be finished on a phone through a QR code (휴대폰으로
+    # 인증). Empty unless the RP opted in at registration: a relayed QR code must not approve a 송금.
+    remote_sign_types: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[datetime | None]
 

@@ -48,6 +48,10 @@ class WidgetTransaction(db.Model):
     qr_started_at: Mapped[datetime | None]
     pair_code: Mapped[str | None] = mapped_column(String(4))
     paired_at: Mapped[datetime | None]
+    # Where this side of 휴대폰으로 인증 is: the PC's address and browser when it shows the QR code,
+    # the phone's when it claims it. The phone shows the PC's before the PIN (relayed QR codes).
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    client_user_agent: Mapped[str | None] = mapped_column(String(300))
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_taken_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

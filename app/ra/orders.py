@@ -36,7 +36,9 @@ class OrderError(ServiceError):
 
 
 class OrderNotFound(OrderError):
-    message = "참조번호 또는 인가코드가 올바르지 않습니다."
+    """Wrong codes, or codes of an order that does not exist: one answer for both."""
+
+    message = "참조번호 또는 인가코드가 올바르지 않습니다. 은행에서 받은 번호를 확인해주세요."
 
 
 class OrderExpired(OrderError):
@@ -160,9 +162,21 @@ def _order_vid(order: IssuanceOrder) -> VidMaterial | None:
 
 
 def open_order(ref_num: str, auth_code: str) -> IssuanceOrder:
-    """The order these codes unlock, if it is still usable; wrong 인가코드 attempts count."""
+    """The order these codes unlock, if it is still usable; wrong 인가코드 attempts count.
+
+    Until the 인가코드 matches, every refusal is the same ``OrderNotFound`` (same message, field
+    and status), so a guess learns nothing about whether a 참조번호 exists or what became of its
+    order; only the right codes hear that an order was used, voided or has expired.
+    """
     order = db.session.scalars(db.select(IssuanceOrder).where(IssuanceOrder.ref_num == (ref_num or "").strip())).first()
-    if order is None:
+    if order is None or not matches("auth-code", (auth_code or "").strip(), order.auth_code_hash):
+        if order is not None and order.redeemed_at is None and order.failed_attempts < MAX_AUTH_CODE_FAILURES:
+            db.session.execute(
+                update(IssuanceOrder)
+                .where(IssuanceOrder.id == order.id)
+                .values(failed_attempts=IssuanceOrder.failed_attempts + 1)
+            )
+            db.session.commit()
         raise OrderNotFound()
     if order.redeemed_at is not None:
         raise OrderAlreadyUsed()
@@ -170,14 +184,6 @@ def open_order(ref_num: str, auth_code: str) -> IssuanceOrder:
         raise OrderVoided()
     if order.expires_at <= utcnow():
         raise OrderExpired()
-    if not matches("auth-code", (auth_code or "").strip(), order.auth_code_hash):
-        db.session.execute(
-            update(IssuanceOrder)
-            .where(IssuanceOrder.id == order.id)
-            .values(failed_attempts=IssuanceOrder.failed_attempts + 1)
-        )
-        db.session.commit()
-        raise OrderNotFound()
     return order
 
 

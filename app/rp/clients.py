@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import current_app
@@ -50,11 +51,24 @@ class NonceRejected(RpError):
 
 
 def register_client(
-    org_code: str, name: str, origins: list[str], *, api_key: str | None = None, secret: str | None = None
+    org_code: str,
+    name: str,
+    origins: list[str],
+    *,
+    api_key: str | None = None,
+    secret: str | None = None,
+    remote_sign_types: Sequence[str] | None = None,
 ) -> tuple[RpClient, str, str]:
-    """Register (or re-key) an RP; returns it with its SDK key and server secret (shown once)."""
+    """Register (or re-key) an RP; returns it with its SDK key and server secret (shown once).
+
+    ``remote_sign_types``: sign types besides 01 (로그인) that a phone may approve through a QR
+    code (휴대폰으로 인증); ``None`` keeps what a re-keyed RP had (a new RP: none).
+    """
     if not _ORG_CODE.fullmatch(org_code):
         raise ValueError("org code: 2-40 of A-Z, 0-9, _")
+    unknown = sorted(set(remote_sign_types or ()) - set(contract.SIGN_TYPES))
+    if unknown:
+        raise ValueError(f"unknown sign types: {', '.join(unknown)} (known: {', '.join(contract.SIGN_TYPES)})")
     api_key = api_key or f"pk_{secrets.token_urlsafe(24)}"
     secret = secret or f"sk_{secrets.token_urlsafe(32)}"
     client = db.session.get(RpClient, org_code) or RpClient(org_code=org_code)
@@ -62,6 +76,10 @@ def register_client(
     client.origins = sorted({origin.rstrip("/") for origin in origins})
     client.api_key_hash = keyed_hash("rp-api-key", api_key)
     client.secret_hash = keyed_hash("rp-secret", secret)
+    if remote_sign_types is not None:
+        client.remote_sign_types = sorted(set(remote_sign_types) - {contract.LOGIN})  # a login always may
+    elif client.remote_sign_types is None:
+        client.remote_sign_types = []
     db.session.add(client)
     db.session.commit()
     return client, api_key, secret

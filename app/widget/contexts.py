@@ -30,6 +30,7 @@ from app.widget import keypad as keypads
 from app.widget import rotating_qr
 from app.widget.forms import IdentifyForm
 from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, rp_of, subscriber_of
+from app.widget.request_origin import origin_of
 from app.widget.sign_requests import sign_requests
 
 
@@ -157,10 +158,16 @@ def renew_offer(transaction: WidgetTransaction) -> dict[str, Any]:
 
 
 def remote(transaction: WidgetTransaction) -> dict[str, Any]:
+    """The PC's QR code — as an image only: the URL is never in the page as text."""
     if transaction.paired_at is not None or not transaction.qr_secret:
         return {}
-    url = rotating_qr.qr_url(transaction)
-    return {"qr_url": url, "qr": qr_svg_inline(url, "휴대폰 인증용 QR 코드")}
+    return {"qr": qr_svg_inline(rotating_qr.qr_url(transaction), "휴대폰 인증용 QR 코드")}
+
+
+def pair(transaction: WidgetTransaction) -> dict[str, Any]:
+    """The phone, before anything else: where the PC that started the request is, and what it
+    asks to sign."""
+    return {"pc": origin_of(transaction), **sign_content(transaction)}
 
 
 def manage(transaction: WidgetTransaction) -> dict[str, Any]:

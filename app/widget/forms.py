@@ -32,6 +32,13 @@ class ConsentForm(FlaskForm):
     auto_connect = BooleanField("자동연결")
 
 
+class PairForm(FlaskForm):
+    """휴대폰으로 인증, on the phone: the same 확인 코드, and — when the PC is on another network —
+    the person's word that they started the request themselves (required by the service)."""
+
+    started_here = BooleanField("PC에서 이 요청을 제가 직접 시작했습니다")
+
+
 class CertificateForm(FlaskForm):
     certificate_id = IntegerField("인증서", validators=[InputRequired("인증서를 선택해주세요.")])
 

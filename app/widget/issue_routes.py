@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
+from app import ratelimit
 from app.browser import browser_id
 from app.errors import ServiceError
 from app.forms import parsed
@@ -21,15 +22,20 @@ ISSUE_START = "partials/widget/issue_start.html"
 def issue() -> ResponseReturnValue:
     """금융인증서 발급/저장: 참조번호 + 인가코드 (carried from the bank) open the order."""
     form = IssueStartForm()
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render_page(ISSUE_START, layout="widget", status=status, form=form)
+    if request.method == "GET":
+        return render_page(ISSUE_START, layout="widget", form=form)
     try:
+        ratelimit.check("widget-create-ip")  # every post is a guess at 참조번호 + 인가코드
+        if not form.validate_on_submit():
+            return render_page(ISSUE_START, layout="widget", status=422, form=form)
         transaction = issuance.start(form.ref_num.data, form.auth_code.data, browser_id())
     except ServiceError as error:
         # This page is before any transaction: the refusal goes on its own form.
         attach_error(form, error.field or "ref_num", error.message)
-        return into_main(render_page(ISSUE_START, layout="widget", status=error.status, form=form))
+        response = into_main(render_page(ISSUE_START, layout="widget", status=error.status, form=form))
+        if error.retry_after is not None:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     # Post/redirect/get: a reload shows the current step instead of posting the codes again.
     return go_to(url_for("widget.show", transaction_id=transaction.id))
 

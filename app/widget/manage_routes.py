@@ -6,6 +6,7 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import NotFound
 
+from app import ratelimit
 from app.browser import browser_id
 from app.forms import parsed
 from app.rendering import go_to
@@ -19,6 +20,7 @@ from app.widget.transactions import open_transaction
 @bp.route("/manage", methods=["GET", "POST"])
 def manage_start() -> ResponseReturnValue:
     """인증서 관리 on its own (from the home page)."""
+    ratelimit.check("widget-create-ip")
     transaction = open_transaction(Flow.MANAGE, browser_id())
     return go_to(url_for("widget.show", transaction_id=transaction.id))
 

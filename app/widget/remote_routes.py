@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from typing import Any
+
+from flask import request, url_for
 from flask.typing import ResponseReturnValue
 
 from app.browser import browser_id
+from app.forms import parsed
+from app.ratelimit import client_address
 from app.rendering import go_to, render_page, wants_partial
 from app.widget import remote
 from app.widget.contexts import remote as remote_context
+from app.widget.forms import PairForm
 from app.widget.pages import allow_framing, bp, clear_device_cookie, current_transaction, device_token, step_response
 from app.widget.steps import Step
+
+
+@bp.context_processor
+def phone_offer() -> dict[str, Any]:
+    """Whether a step offers 휴대폰으로 인증 (``phone_allowed(tx)``): the service's rule, not the template's."""
+    return {"phone_allowed": remote.allows_phone}
+
+
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")
 
 
 @bp.post("/t/<transaction_id>/remote")
 def remote_start(transaction_id: str) -> ResponseReturnValue:
     """휴대폰으로 인증: the PC shows a rotating QR code and waits."""
     transaction = current_transaction(transaction_id)
-    remote.start_on_phone(transaction)
+    remote.start_on_phone(transaction, address=client_address(), user_agent=_user_agent())
     return step_response(transaction)
 
 
@@ -43,15 +58,17 @@ def remote_cancel(transaction_id: str) -> ResponseReturnValue:
 @bp.get("/m/<transaction_id>/<code>")
 def phone_entry(transaction_id: str, code: str) -> ResponseReturnValue:
     """The URL in the QR code, opened on a phone: claim the PC's request, once."""
-    phone = remote.claim(transaction_id, code, browser_id())
+    phone = remote.claim(transaction_id, code, browser_id(), address=client_address(), user_agent=_user_agent())
     return go_to(url_for("widget.show", transaction_id=phone.id))
 
 
 @bp.post("/t/<transaction_id>/pair")
 def pair(transaction_id: str) -> ResponseReturnValue:
-    """확인 코드가 같습니다: the normal steps begin on the phone (3 with 자동연결)."""
+    """확인 코드가 같습니다 (and, from another network, 제가 직접 시작했습니다): the normal steps
+    begin on the phone (3 with 자동연결)."""
     transaction = current_transaction(transaction_id)
-    cleared = remote.confirm_pairing(transaction, device_token())
+    form = parsed(PairForm)
+    cleared = remote.confirm_pairing(transaction, device_token(), started_here=bool(form.started_here.data))
     response = step_response(transaction)
     if cleared:
         clear_device_cookie(response)

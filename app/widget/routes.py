@@ -136,7 +136,6 @@ def keypad(transaction_id: str) -> ResponseReturnValue:
     전체삭제): the step again with what was typed, the sixth digit submits the entry."""
     transaction = current_transaction(transaction_id)
     ratelimit.check("keypad-ip")
-    ratelimit.check("keypad-tx", transaction.id)
     form = KeyForm()
     if not form.validate_on_submit():
         return step_response(transaction, status=422, pin_error="키를 다시 눌러주세요.")
@@ -150,7 +149,6 @@ def pin_entry(transaction_id: str) -> ResponseReturnValue:
     sends them with the sixth key): the next step, or the keypad again with the reason."""
     transaction = current_transaction(transaction_id)
     ratelimit.check("keypad-ip")
-    ratelimit.check("keypad-tx", transaction.id)
     form = EntryForm()
     if not form.validate_on_submit():
         return step_response(transaction, status=422, pin_error="비밀번호를 다시 입력해주세요.")

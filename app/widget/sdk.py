@@ -27,7 +27,7 @@ from typing import Any
 
 from flask import current_app
 
-from app import contract
+from app import contract, ratelimit
 from app.errors import ServiceError
 from app.models import WidgetTransaction
 from app.personal_info import normalise_name, normalise_phone, parse_birth_date
@@ -53,6 +53,9 @@ def open_for_rp(body: dict[str, Any], *, origin: str, browser_id: str) -> Widget
     """The RP's request as a transaction: a login/signature, 인증서 관리, stage 2 of an issuance
     or the certificate list (``getCertInfoList``)."""
     client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), origin)
+    # The SDK key is public: a copy of it must not open transactions without bound, whatever
+    # the addresses it comes from (the views count each address too).
+    ratelimit.check("widget-create-rp", client.org_code)
     op = body.get("op") or "sign"
     common = {"client": client, "origin": origin, "lang": _language(body.get("lang"))}
     options = {"view": parse_view(body.get("view")), "auth": parse_auth_data(body.get("authData"))}

@@ -26,7 +26,7 @@ from app.models import WidgetTransaction
 from app.rules import PIN_LENGTH
 from app.step_machine import StepSpec, StepTable
 from app.widget import contexts
-from app.widget.forms import ConsentForm, IdentifyForm, RenewForm, SmsCodeForm
+from app.widget.forms import ConsentForm, IdentifyForm, PairForm, RenewForm, SmsCodeForm
 
 
 class Step(StrEnum):
@@ -166,7 +166,7 @@ STEPS: StepTable[Step] = StepTable(
         ),
         Step.PAIR: WidgetStep(
             "partials/widget/pair.html", "휴대폰으로 인증", "PC에서 요청한 인증입니다. 내용을 확인해주세요",
-            context=contexts.sign_content, flows=_flows(REMOTE), next=(Step.START,),
+            context=contexts.pair, form=PairForm, flows=_flows(REMOTE), next=(Step.START,),
         ),
         Step.REMOTE_DONE: WidgetStep(
             "partials/widget/remote_done.html", "휴대폰 인증 완료", "PC 화면으로 돌아가 계속해주세요",

@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -85,7 +86,9 @@ def prepare(instance: str, users: int, public_url: str, rp_origin: str) -> dict:
         return {"api_key": api_key, "secret": secret, "device_tokens": people}
 
 
-def start_server(port: int, workers: int, env: dict, app_target: str = "wsgi:app") -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, env: dict, app_target: str = "wsgi:app", threads: int = 4
+) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(
         [
@@ -93,7 +96,7 @@ def start_server(port: int, workers: int, env: dict, app_target: str = "wsgi:app
             "--workers",
             str(workers),
             "--threads",
-            "4",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "--backlog",
@@ -229,7 +232,24 @@ def client_process(port: int, secrets: dict, tokens: list[str], seconds: float, 
         thread.start()
     for thread in threads:
         thread.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    counts["cpu"] = usage.ru_utime + usage.ru_stime  # this client process's own CPU seconds
     queue.put((dict(timings), counts))
+
+
+def server_cpu(master_pid: int) -> float:
+    """CPU seconds used so far by a gunicorn master and its workers (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if master_pid in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def run_load(port: int, secrets: dict, tokens: list[str], clients: int, seconds: float, hello: bool = False):
@@ -248,11 +268,14 @@ def run_load(port: int, secrets: dict, tokens: list[str], clients: int, seconds:
     elapsed = time.perf_counter() - start
     timings: dict[str, list[float]] = defaultdict(list)
     done = errors = 0
+    client_cpu = 0.0
     for part, counts in results:
         for step, values in part.items():
             timings[step].extend(values)
         done += counts["done"]
         errors += counts["errors"]
+        client_cpu += counts["cpu"]
+    timings["client cpu"] = [client_cpu]
     return timings, done, errors, elapsed
 
 
@@ -275,6 +298,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     args = parser.parse_args()
 
     port = free_port()
@@ -292,28 +316,38 @@ def main() -> None:
     from app.config import settings_from_env
 
     kdf = settings_from_env(env)
-    server = start_server(port, args.workers, env)
+    server = start_server(port, args.workers, env, threads=args.threads)
     steal = StealMeter()
     try:
         with steal:
+            server_before = server_cpu(server.pid)
             timings, done, errors, elapsed = run_load(
                 port, secrets, secrets["device_tokens"], args.clients, args.seconds
             )
+            server_used = server_cpu(server.pid) - server_before
     finally:
         server.terminate()
         server.wait()
 
     print(describe(steal))
     print(
-        f"server: gunicorn, {args.workers} workers × 4 threads; {args.clients} client processes, {args.users} users; "
+        f"server: gunicorn, {args.workers} workers × {args.threads} threads; "
+        f"{args.clients} client processes, {args.users} users; "
         f"scrypt n={kdf['SCRYPT_N']}; database {os.environ.get('DATABASE_URL', 'SQLite')}"
     )
     print(f"3-step 자동연결 logins: {done} in {elapsed:.1f} s = {done / elapsed:.1f} logins/s, errors {errors}")
     for step in STEPS:
         print(f"  {step:<12} {percentiles(timings.get(step, []))}")
+    if done:
+        client_used = timings["client cpu"][0]
+        print(
+            f"  CPU per login: server {server_used / done * 1000:.1f} ms, "
+            f"load clients {client_used / done * 1000:.1f} ms (of {os.cpu_count()} cores × {elapsed:.1f} s = "
+            f"{os.cpu_count() * elapsed / done * 1000:.1f} ms per login)"
+        )
 
     hello_port = free_port()
-    hello = start_server(hello_port, args.workers, env, "bench.hello_app:app")
+    hello = start_server(hello_port, args.workers, env, "bench.hello_app:app", threads=args.threads)
     hello_steal = StealMeter()
     try:
         with hello_steal:

@@ -63,7 +63,7 @@ setup: $(VENV)/.runtime static/vendor/htmx.min.js
 # --- the two commands ---
 
 DEMO_ENV := FINCERT_TESTBED=1 FINCERT_DEV_OUTBOX=1
-WORKERS ?= 2
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 prepare: setup
 	$(DEMO_ENV) $(BIN)/flask db upgrade
@@ -74,9 +74,13 @@ run: prepare
 	$(DEMO_ENV) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Several worker processes sharing the database: app processes keep no state of their own.
+# Sync workers (one request at a time, cores + 1 of them): each request is accepted by an idle
+# worker, so the load spreads over the cores; threaded workers keep a keep-alive connection on the
+# worker that accepted it, and one of two did 95% of the work in bench/load.py. Put a buffering
+# reverse proxy (nginx) in front, as for any sync worker.
 # The production server has no test bed and no dev outbox; with FINCERT_ENV=production the app
 # refuses to start if either is on, if SMS would go to the embedded outbox, or without https.
-GUNICORN := $(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+GUNICORN := $(BIN)/gunicorn --worker-class sync --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 serve: prepare-production
 	$(GUNICORN)

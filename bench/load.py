@@ -3,7 +3,7 @@
     .venv/bin/python bench/load.py [--users 32] [--seconds 20] [--workers 2] [--clients 2]
 
 It prepares a temporary instance (SQLite, or DATABASE_URL), starts the app the way
-``make serve`` does (gunicorn, ``--workers``, 4 threads each) on a loopback port, and runs
+``make serve`` does (gunicorn, cores + 1 sync workers) on a loopback port, and runs
 ``--clients`` client processes with ``--users`` threads in all for ``--seconds``. One login is
 what the RP's server, the SDK and the widget do over HTTP:
 
@@ -87,7 +87,7 @@ def prepare(instance: str, users: int, public_url: str, rp_origin: str) -> dict:
 
 
 def start_server(
-    port: int, workers: int, env: dict, app_target: str = "wsgi:app", threads: int = 4
+    port: int, workers: int, env: dict, app_target: str = "wsgi:app", worker_class: str = "sync", threads: int = 1
 ) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(
@@ -95,6 +95,8 @@ def start_server(
             gunicorn,
             "--workers",
             str(workers),
+            "--worker-class",
+            worker_class,
             "--threads",
             str(threads),
             "--bind",
@@ -296,9 +298,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1, help="as make serve: cores + 1")
+    parser.add_argument("--worker-class", default="sync", help="as make serve: sync (gthread: see --threads)")
     parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     args = parser.parse_args()
 
     port = free_port()
@@ -316,7 +319,7 @@ def main() -> None:
     from app.config import settings_from_env
 
     kdf = settings_from_env(env)
-    server = start_server(port, args.workers, env, threads=args.threads)
+    server = start_server(port, args.workers, env, worker_class=args.worker_class, threads=args.threads)
     steal = StealMeter()
     try:
         with steal:
@@ -331,7 +334,7 @@ def main() -> None:
 
     print(describe(steal))
     print(
-        f"server: gunicorn, {args.workers} workers × {args.threads} threads; "
+        f"server: gunicorn, {args.workers} {args.worker_class} workers × {args.threads} threads; "
         f"{args.clients} client processes, {args.users} users; "
         f"scrypt n={kdf['SCRYPT_N']}; database {os.environ.get('DATABASE_URL', 'SQLite')}"
     )
@@ -347,7 +350,9 @@ def main() -> None:
         )
 
     hello_port = free_port()
-    hello = start_server(hello_port, args.workers, env, "bench.hello_app:app", threads=args.threads)
+    hello = start_server(
+        hello_port, args.workers, env, "bench.hello_app:app", worker_class=args.worker_class, threads=args.threads
+    )
     hello_steal = StealMeter()
     try:
         with hello_steal:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -123,3 +124,24 @@ def subscriber_with_certificate(
     certificate = issue_certificate(subscriber, get_bank(bank_code), pin, **issue_options)
     db.session.commit()
     return subscriber, certificate
+
+
+def run_in_parallel(app, count: int, action: Callable[[], str]) -> list[str]:
+    """``count`` threads, each with its own app context and connection, released together."""
+    outcomes: list[str] = []
+    start = threading.Barrier(count)
+
+    def worker() -> None:
+        with app.app_context():
+            try:
+                start.wait(timeout=30)
+                outcomes.append(action())
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pkcs11
 import pytest
@@ -16,6 +17,7 @@ from app.cloud import keystore
 from app.cloud.certificates import sign_with_pin, unlock_private_key, x509_of
 from app.key_source import FileKeySource, key_source
 from app.keyed_hash import server_key
+from app.pki import ocsp
 from app.pki.ca import current_ca, pki_dir
 from app.pki.verifier import TrustConfig, signed_content, verify_signed_value
 from app.pki.vid import new_vid
@@ -110,7 +112,8 @@ def test_issuing_signing_and_ocsp_work_on_the_token(in_hsm_app):
     assert unlock_private_key(stored, DEFAULT_PIN)
     (signature,) = sign_with_pin(stored, DEFAULT_PIN, [signed_content(**LOGIN)])
     value = base64.urlsafe_b64encode(signature).decode().rstrip("=")
-    signer = verify_signed_value(value, trust=service_trust(), **LOGIN)
+    # The token signs the OCSP answer an RP asks for.
+    signer = verify_signed_value(value, trust=replace(service_trust(), ocsp_fetcher=ocsp.respond), **LOGIN)
     assert signer.serial == stored.serial and signer.revocation_source == "ocsp"
     # The token-signed CRL and certificate chain verify for an RP with the root alone.
     crl_only = TrustConfig(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -21,7 +19,7 @@ from app.sms.codes import (
     resend_code,
     send_code,
 )
-from tests.support import subscriber_with_certificate
+from tests.support import run_in_parallel, subscriber_with_certificate
 
 PHONE = "01012345678"
 
@@ -98,27 +96,6 @@ def latest_code(phone: str = PHONE) -> str:
         db.select(SmsMessage).where(SmsMessage.to == phone).order_by(SmsMessage.id.desc())
     ).first()
     return re.search(r"\[(\d{6})\]", message.body).group(1)
-
-
-def run_in_parallel(app, count: int, action: Callable[[], str]) -> list[str]:
-    """``count`` threads, each with its own app context and connection, released together."""
-    outcomes: list[str] = []
-    start = threading.Barrier(count)
-
-    def worker() -> None:
-        with app.app_context():
-            try:
-                start.wait(timeout=30)
-                outcomes.append(action())
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.committed

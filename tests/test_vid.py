@@ -297,7 +297,7 @@ def test_the_rp_verify_api_answers_whether_the_identity_matches(client, runner, 
 
     good = signed(RRN)
     assert good.status_code == 200 and good.json["identity_verified"] is True
-    assert good.json["revocation_checked_by"] == "ocsp"
+    assert good.json["revocation_checked_by"] == "crl"
     assert signed(WRONG_RRN).json["identity_verified"] is False
     assert signed(RRN, r_value=bytes(20)).json["identity_verified"] is False
     half = client.post(

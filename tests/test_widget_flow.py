@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from app.rp.clients import DEMO_ORG_CODE, demo_credentials
-from tests.support import subscriber_with_certificate
+import secrets
+
+import pytest
+
+from app.extensions import db
+from app.models import RpClient
+from app.rp.clients import DEMO_ORG_CODE, NonceRejected, demo_credentials, issue_nonce
+from app.widget.sdk import open_for_rp
+from tests.support import run_in_parallel, subscriber_with_certificate
 from tests.widget_driver import RP_ORIGIN, WidgetBrowser
 
 
@@ -31,6 +38,29 @@ def test_a_nonce_binds_one_transaction_only(app, client):
     assert again.status_code == 422
     assert again.json["error"]["code"] == "800003"
     assert again.json["error"]["message"] == "이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요."
+
+
+@pytest.mark.committed
+@pytest.mark.parametrize("whose", ["service", "own"])
+def test_parallel_requests_with_one_nonce_open_one_transaction(app, whose):
+    """Twenty tabs (or a replaying attacker) send the same nonce at once: one gets it."""
+    if whose == "service":
+        nonce = issue_nonce(db.session.get(RpClient, DEMO_ORG_CODE)).nonce
+    else:
+        nonce = f"my-own-nonce-{secrets.token_hex(8)}"
+    api_key, _secret = demo_credentials()
+    body = {"orgCode": DEMO_ORG_CODE, "apiKey": api_key, "signType": "01", "nonce": nonce}
+
+    def open_one() -> str:
+        try:
+            open_for_rp(body, origin=RP_ORIGIN, browser_id=f"browser-{secrets.token_hex(4)}")
+            return "opened"
+        except NonceRejected:
+            db.session.rollback()
+            return "refused"
+
+    outcomes = run_in_parallel(app, 20, open_one)
+    assert outcomes.count("opened") == 1 and outcomes.count("refused") == 19
 
 
 def test_an_unregistered_origin_or_key_is_refused(app, client):

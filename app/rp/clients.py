@@ -169,25 +169,47 @@ def register_own_nonce(client: RpClient, nonce: object) -> RpNonce:
 
 def bind_nonce(client: RpClient, nonce: object, transaction_id: str) -> str:
     """Attach a nonce to a transaction: a service nonce must be unused and fresh; an RP's own
-    nonce must never have been seen. Either way it can never bind a second transaction."""
+    nonce must never have been seen. Either way it can never bind a second transaction: the
+    binding is one conditional UPDATE (or the insert of an unseen own nonce, unique per RP), so
+    parallel requests with the same nonce cannot both get it."""
     if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
         raise NonceRejected("nonce는 16~128자의 영문·숫자·-_.~ 로 보내주세요.")
     now = utcnow()
+    bound = db.session.execute(
+        update(RpNonce)
+        .where(
+            RpNonce.org_code == client.org_code,
+            RpNonce.nonce == nonce,
+            RpNonce.bound_at.is_(None),
+            RpNonce.expires_at > now,
+        )
+        .values(bound_at=now, transaction_id=transaction_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if bound == 1:
+        return nonce
     record = db.session.scalars(
         db.select(RpNonce).where(RpNonce.org_code == client.org_code, RpNonce.nonce == nonce)
     ).first()
-    if record is None:
-        record = RpNonce(
-            org_code=client.org_code, nonce=nonce, issued_by_service=False, created_at=now, expires_at=now + NONCE_TTL
-        )
-        db.session.add(record)
-    elif record.bound_at is not None:
+    if record is not None and record.bound_at is not None:
         raise NonceRejected("이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요.")
-    elif record.expires_at <= now:
+    if record is not None:
         raise NonceRejected("nonce의 유효시간이 지났습니다. 새 nonce로 다시 요청해주세요.")
-    record.bound_at = now
-    record.transaction_id = transaction_id
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # an unseen own nonce; a parallel request may insert it first
+            db.session.add(
+                RpNonce(
+                    org_code=client.org_code,
+                    nonce=nonce,
+                    issued_by_service=False,
+                    created_at=now,
+                    expires_at=now + NONCE_TTL,
+                    bound_at=now,
+                    transaction_id=transaction_id,
+                )
+            )
+    except IntegrityError:
+        raise NonceRejected("이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요.") from None
     return nonce
 
 

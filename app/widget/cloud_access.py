@@ -11,7 +11,7 @@ from app.cloud.certificates import certificates_of, find_subscriber, state_of
 from app.cloud.devices import described, device_for_token, register_device
 from app.errors import ServiceError
 from app.extensions import db
-from app.models import Subscriber, WidgetTransaction
+from app.models import Certificate, Subscriber, WidgetTransaction
 from app.ra.orders import check_identity
 from app.sms.codes import check_code, resend_code, send_code
 from app.widget import keypad as keypads
@@ -123,7 +123,7 @@ def confirm_sms(transaction: WidgetTransaction, code: str) -> None:
     if subscriber is None:
         advance(transaction, Step.NOCERT)
     elif transaction.purpose == Flow.MANAGE:
-        fix_listing(transaction)
+        fix_listing(transaction, certificates_of(subscriber))
         advance(transaction, Step.MANAGE)
     else:
         advance(transaction, Step.CONSENT)
@@ -149,12 +149,13 @@ def grant_cloud_access(transaction: WidgetTransaction, *, auto_connect: bool, us
 
 def enter_cloud(transaction: WidgetTransaction) -> None:
     """Where a reached cloud leads: 인증서 관리, the favourite's PIN, the list, or the banks."""
-    fix_listing(transaction)
+    subscriber = subscriber_of(transaction)
+    certificates = certificates_of(subscriber) if subscriber else []
+    fix_listing(transaction, certificates)
     if transaction.purpose == Flow.MANAGE:
         advance(transaction, Step.MANAGE)
         return
-    subscriber = subscriber_of(transaction)
-    usable = [c for c in certificates_of(subscriber) if state_of(c).usable] if subscriber else []
+    usable = [c for c in certificates if state_of(c).usable]
     if transaction.purpose == Flow.CERT_LIST:
         advance(transaction, Step.SHARE if usable else Step.NOCERT)
         return
@@ -172,15 +173,15 @@ def enter_cloud(transaction: WidgetTransaction) -> None:
         advance(transaction, Step.SELECT)
 
 
-def fix_listing(transaction: WidgetTransaction) -> None:
+def fix_listing(transaction: WidgetTransaction, certificates: list[Certificate]) -> None:
     """Fix the order of the certificate list for this transaction (the favourite, then the last
-    used, then the rest), so that toggling 즐겨찾기 moves no card until the next opening."""
+    used, then the rest: ``certificates`` as ``certificates_of`` gives them), so that toggling
+    즐겨찾기 moves no card until the next opening."""
     if transaction.listing is None:
-        subscriber = subscriber_of(transaction)
-        listing = [c.id for c in certificates_of(subscriber)] if subscriber else []
-        if (transaction.options or {}).get("view", {}).get("lastAccessCert") and subscriber:
+        listing = [c.id for c in certificates]
+        if (transaction.options or {}).get("view", {}).get("lastAccessCert"):
             # view.lastAccessCert: only the certificate used last (all, when none was used yet)
-            used = [c for c in certificates_of(subscriber) if c.last_used_at is not None]
+            used = [c for c in certificates if c.last_used_at is not None]
             listing = [max(used, key=lambda c: c.last_used_at).id] if used else listing
         transaction.listing = listing
 

@@ -73,11 +73,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import error_pages, security_headers
+    from app import error_pages, security_headers, server_timing
     from app.ui import choose_family
 
     security_headers.init_app(app)
     error_pages.init_app(app)
+    server_timing.init_app(app)
 
     @app.before_request
     def pick_template_family() -> None:

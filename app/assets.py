@@ -6,7 +6,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 @cache
@@ -17,7 +17,13 @@ def _digest(path: str) -> str:
         return "missing"
 
 
-def asset_url(filename: str) -> str:
-    """``/static/<filename>?v=<hash of its content>``."""
-    static_folder = current_app.static_folder or ""
+@cache
+def _versioned(static_folder: str, script_root: str, filename: str) -> str:
+    # url_for's result for one file only changes with the mount point (script_root).
     return url_for("static", filename=filename, v=_digest(str(Path(static_folder) / filename)))
+
+
+def asset_url(filename: str) -> str:
+    """``/static/<filename>?v=<hash of its content>`` (built once per file: every page asks
+    for the same few)."""
+    return _versioned(current_app.static_folder or "", request.script_root if has_request_context() else "", filename)

@@ -30,6 +30,7 @@ _ENV_SETTINGS: list[tuple[str, str, Any, type]] = [
     ("SCRYPT_R", "FINCERT_SCRYPT_R", 8, int),
     ("SCRYPT_P", "FINCERT_SCRYPT_P", 1, int),
     ("PIN_MAX_FAILURES", "FINCERT_PIN_MAX_FAILURES", 5, int),
+    ("SERVER_TIMING", "FINCERT_SERVER_TIMING", False, bool),
     ("SMS_CODE_TTL", "FINCERT_SMS_CODE_TTL", 180, int),
     ("SMS_MAX_TRIES", "FINCERT_SMS_MAX_TRIES", 5, int),
     ("SMS_RESEND_AFTER", "FINCERT_SMS_RESEND_AFTER", 30, int),

@@ -132,6 +132,7 @@ class Browser:
         self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.server_timing: dict[str, float] = {}  # the last answer's Server-Timing (ms)
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
         headers = dict(headers or {})
@@ -153,6 +154,11 @@ class Browser:
                 pair = value.split(";", 1)[0]
                 key, _, cookie_value = pair.partition("=")
                 self.cookies[key.strip()] = cookie_value
+        self.server_timing = {
+            metric.split(";")[0].strip(): float(metric.split("dur=")[1])
+            for metric in (response.getheader("Server-Timing") or "").split(",")
+            if "dur=" in metric
+        }
         return response.status, data.decode("utf-8", "replace")
 
 
@@ -168,6 +174,9 @@ def one_login(rp: Browser, browser: Browser, secrets: dict, port: int, timings: 
         start = time.perf_counter()
         status, text = call()
         timings[step].append(time.perf_counter() - start)
+        served = (rp if step in ("nonce", "verify") else browser).server_timing
+        for metric, value in served.items():
+            timings[f"{step} {metric}"].append(value / 1000)
         if status >= 400:
             raise RuntimeError(f"{step}: HTTP {status}")
         return text
@@ -315,6 +324,7 @@ def main() -> None:
         "FINCERT_PUBLIC_URL": public_url,
         "FINCERT_DEMO_RP_ORIGINS": rp_origin,
         "FINCERT_RATE_LIMITS": "0",
+        "FINCERT_SERVER_TIMING": "1",
     }
     from app.config import settings_from_env
 
@@ -341,6 +351,11 @@ def main() -> None:
     print(f"3-step 자동연결 logins: {done} in {elapsed:.1f} s = {done / elapsed:.1f} logins/s, errors {errors}")
     for step in STEPS:
         print(f"  {step:<12} {percentiles(timings.get(step, []))}")
+    print("  inside the app (Server-Timing), median ms: wall / CPU / SQL and commits / of which waiting")
+    for step in STEPS:
+        parts = [statistics.median(timings[f"{step} {m}"]) * 1000 if timings.get(f"{step} {m}") else 0.0
+                 for m in ("app", "cpu", "db", "lock")]  # fmt: skip
+        print(f"  {step:<12} {parts[0]:6.1f} / {parts[1]:5.1f} / {parts[2]:5.1f} / {parts[3]:5.1f}")
     if done:
         client_used = timings["client cpu"][0]
         print(

@@ -294,12 +294,13 @@ def _load_key(key_der: bytes) -> rsa.RSAPrivateKey:
     return private_key
 
 
-def _open_sealed_key(certificate: Certificate, pin: str) -> bytes:
+def _open_sealed_key(certificate: Certificate, pin: str, *, commit: bool = True) -> bytes:
     """The PKCS#8 key (with R when the certificate has a VID), opened with the PIN.
 
     The attempt is reserved first: ``UPDATE … SET pin_failures = pin_failures + 1 WHERE
-    pin_failures < limit``. Only a request that got a row may run the KDF; a right PIN
-    then gives the attempt back by resetting the count to zero.
+    pin_failures < limit``, committed. Only a request that got a row may run the KDF; a right
+    PIN then gives the attempt back by resetting the count to zero — committed here, or with
+    the caller's own commit that follows (``commit=False``, one write less).
     """
     _refuse_if_unusable(certificate)
     limit = pin_limit()
@@ -332,13 +333,13 @@ def _open_sealed_key(certificate: Certificate, pin: str) -> bytes:
         db.session.commit()
         db.session.refresh(certificate)
         raise WrongPin(reserved, limit) from None
-    db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values(pin_failures=0))
+    certificate.pin_failures = 0  # the right PIN gives the reserved attempt back
     if keystore.blob_params(certificate.key_blob) != kdf_params():
         # The KDF cost is a setting: a key sealed under another cost moves to the current one
         # while the PIN is known (recorded with the blob, so both kinds open meanwhile).
         certificate.key_blob = keystore.seal(key_der, pin, key_source(), kdf_params(), context=certificate.serial)
-    db.session.commit()
-    db.session.refresh(certificate)
+    if commit:
+        db.session.commit()
     return key_der
 
 
@@ -403,7 +404,7 @@ def sign_with_pin(
     """
     if include_r and vid_of(x509_of(certificate)) is None:
         raise VidMissing()
-    key_der = _open_sealed_key(certificate, pin)
+    key_der = _open_sealed_key(certificate, pin, commit=False)
     signatures = sign_contents(certificate, _load_key(key_der), contents, pss=pss, formats=formats)
     certificate.last_used_at = utcnow()
     audit.record(

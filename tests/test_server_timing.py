@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from app.rp.clients import demo_credentials
 from tests.support import make_test_app, reset_database
 
@@ -12,6 +14,7 @@ def test_off_by_default(client):
     assert "Server-Timing" not in client.get("/healthz").headers
 
 
+@pytest.mark.committed  # its own app on its own database (the suite's rollback binds sessions elsewhere)
 def test_when_on_each_answer_has_wall_cpu_sql_and_waiting_time(tmp_path):
     app = make_test_app(tmp_path, SERVER_TIMING=True)
     with app.app_context():

@@ -315,10 +315,20 @@ def with_live_state(case, service: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def service() -> dict[str, str]:
-    """A bank key, a registered RP (key, secret, origin) and a signer for the verify cases."""
+def seeded() -> None:
+    """The banks and demo data in the app's own database."""
     with _app.app_context():
         reset_database()
+
+
+@pytest.fixture
+def service(seeded) -> dict[str, str]:
+    """A bank key, a registered RP (key, secret, origin) and a signer for the verify cases.
+
+    Made for each operation: the test commits, and under make test-pg, where both apps share one
+    database, the session's reset after each committed test takes them away (and seeds the demo RP
+    again with the session app's KEK, as the tests after this module need)."""
+    with _app.app_context():
         bank_key = create_api_key("004")
         _client, api_key, secret = register_client(ORG_CODE, "스키마 검사", [ORIGIN])
         _signer()

@@ -128,6 +128,12 @@ def collect_fields(
     return values
 
 
+def given_or(value: Any, default: str) -> Any:
+    """``value``, or ``default`` when the option is left out: absent, null or "" (what the SDK sends
+    for an unset option). Any other value, ``false``, ``0``, ``[]`` or ``{}`` included, is checked."""
+    return default if value is None or value == "" else value
+
+
 def choice(*allowed: str) -> Callable[[str], str]:
     """A parser accepting one of ``allowed``."""
 

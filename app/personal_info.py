@@ -36,14 +36,28 @@ _HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 _LINE_BREAKS = frozenset("\n\r\t")
 
 
+def hidden_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character of ``text`` that would not show as itself, if any.
+
+    ``multiline`` is for a text to read and sign (not a name or an address): line breaks, tabs
+    and the line and paragraph separators are what they say, and a code point unassigned in this
+    server's Unicode tables is taken as a character newer than them (a person's device may well
+    draw it), not refused.
+    """
+    for char in text:
+        if multiline and char in _LINE_BREAKS:
+            continue
+        category = unicodedata.category(char)
+        if multiline and category in ("Zl", "Zp", "Cn"):
+            continue
+        if category in _HIDDEN_CATEGORIES or char in _HANGUL_FILLERS:
+            return char
+    return None
+
+
 def is_displayable(text: str, *, multiline: bool = False) -> bool:
-    """Whether every character of ``text`` shows as itself; ``multiline`` also admits line
-    breaks and tabs (a text to sign may have lines; a name may not)."""
-    return all(
-        (multiline and char in _LINE_BREAKS)
-        or (unicodedata.category(char) not in _HIDDEN_CATEGORIES and char not in _HANGUL_FILLERS)
-        for char in text
-    )
+    """Whether every character of ``text`` shows as itself (see ``hidden_character``)."""
+    return hidden_character(text, multiline=multiline) is None
 
 
 def refuse_control_characters(text: str, field: str, *, label: str = "", multiline: bool = False) -> str:

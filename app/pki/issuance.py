@@ -4,6 +4,7 @@ the issuing CA), a CRL distribution point and, with a 식별번호, the KISA VID
 from __future__ import annotations
 
 import secrets
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +36,19 @@ def subject_common_name(name: str, bank_code: str) -> str:
     return f"{name}(){bank_code}{secrets.randbelow(10**16):016d}"
 
 
+UB_COMMON_NAME = 64  # X.520: characters, not bytes
+
+
+def _common_name(value: str) -> x509.NameAttribute:
+    """The CN, held to X.520's bound in characters. cryptography counts UTF-8 bytes, which would
+    refuse the CN of a name the rules allow (30 letters: 30 Hangul syllables are 90 bytes)."""
+    if not 1 <= len(value) <= UB_COMMON_NAME:
+        raise ValueError(f"common name of {len(value)} characters")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the byte count, which does not apply
+        return x509.NameAttribute(NameOID.COMMON_NAME, value, _validate=False)
+
+
 def subject_name(common_name: str, bank_name: str, service_org: str) -> x509.Name:
     return x509.Name(
         [
@@ -42,7 +56,7 @@ def subject_name(common_name: str, bank_name: str, service_org: str) -> x509.Nam
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, service_org),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "personalF"),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, bank_name),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            _common_name(common_name),
         ]
     )
 

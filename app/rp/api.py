@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from cryptography import x509
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from app import ratelimit
-from app.api_json import ApiError, bearer_token, collect_fields, json_object
+from app.api_json import ApiError, bearer_token, collect_fields, given_or, json_object
 from app.contract import SIGN_TYPES
 from app.extensions import csrf
 from app.models import RpClient
@@ -67,8 +69,14 @@ def _rrn(raw: str) -> str:
     return digits
 
 
+_R_VALUE = re.compile(r"[A-Za-z0-9+/_-]+=*")
+
+
 def _r_value(raw: str) -> bytes:
-    """``rValue`` as the SDK returns it: base64 or base64url, padding optional."""
+    """``rValue`` as the SDK returns it: base64 or base64url, padding optional (nothing else: the
+    decoder would skip stray characters)."""
+    if not _R_VALUE.fullmatch(raw):
+        raise InvalidField("", "rValue는 base64로 인코딩된 R 값이어야 합니다.")
     try:
         value = decode_signed_value(raw.replace("+", "-").replace("/", "_").rstrip("="))
     except VerificationError:
@@ -90,7 +98,7 @@ def _item(raw: object, index: int, default_sign_type: object) -> SignedItem:
     if not isinstance(signed_val, str) or not 0 < len(signed_val) <= 200_000:
         raise _invalid(f"{where}.signedVal", "서명값(base64url)이어야 합니다.")
     sign_type = raw.get("signType", default_sign_type)
-    if sign_type not in SIGN_TYPES:
+    if not isinstance(sign_type, str) or sign_type not in SIGN_TYPES:
         raise _invalid(f"{where}.signType", "signType은 01~08 또는 99여야 합니다.")
     given = [kind for kind in CONTENT_KINDS if raw.get(kind) is not None]
     if len(given) != 1 or not isinstance(raw[given[0]], str) or not 0 < len(raw[given[0]]) <= 100_000:
@@ -138,11 +146,11 @@ def verify() -> ResponseReturnValue:
     if (fields["rrn"] is None) != (fields["rValue"] is None):
         missing = "rValue" if fields["rValue"] is None else "rrn"
         raise _invalid(missing, "rrn과 rValue를 함께 보내주세요.")
-    signature_format = body.get("format") or "CMS"
+    signature_format = given_or(body.get("format"), "CMS")
     if signature_format not in ("CMS", "PKCS1"):
         raise _invalid("format", "CMS 또는 PKCS1이어야 합니다.")
-    encoding = body.get("encoding") or "UTF-8"
-    if encoding not in ENCODINGS:
+    encoding = given_or(body.get("encoding"), "UTF-8")
+    if not isinstance(encoding, str) or encoding not in ENCODINGS:
         raise _invalid("encoding", "UTF-8 또는 EUC-KR이어야 합니다.")
     items = _items(body)
     certificate = _certificate(body)

@@ -28,9 +28,10 @@ from typing import Any
 from flask import current_app
 
 from app import contract, ratelimit
+from app.api_json import given_or
 from app.errors import ServiceError
 from app.models import WidgetTransaction
-from app.personal_info import normalise_name, normalise_phone, parse_birth_date
+from app.personal_info import hidden_character, normalise_name, normalise_phone, parse_birth_date
 from app.rp.clients import client_for_sdk
 from app.widget import issuance
 from app.widget.sign_requests import BadSdkRequest, SignRequest, parse_sdk_time
@@ -44,9 +45,6 @@ HASH_BYTES = 32  # SHA-256
 ALGORITHMS = {"RSASSA-PKCS1-v1_5_SHA256": False, "RSASSA-PSS_SHA256_MGF_SHA256": True}
 LANGUAGES = ("kor", "eng")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
-# Text may hold line breaks and tabs; any other control or format character (bidi overrides such
-# as U+202E, zero-width characters) could make the text shown differ from the text signed.
-_ALLOWED_CONTROLS = {"\n", "\t"}
 
 
 def open_for_rp(body: dict[str, Any], *, origin: str, browser_id: str) -> WidgetTransaction:
@@ -56,7 +54,7 @@ def open_for_rp(body: dict[str, Any], *, origin: str, browser_id: str) -> Widget
     # The SDK key is public: a copy of it must not open transactions without bound, whatever
     # the addresses it comes from (the views count each address too).
     ratelimit.check("widget-create-rp", client.org_code)
-    op = body.get("op") or "sign"
+    op = given_or(body.get("op"), "sign")
     common = {"client": client, "origin": origin, "lang": _language(body.get("lang"))}
     options = {"view": parse_view(body.get("view")), "auth": parse_auth_data(body.get("authData"))}
     if op == "manage":
@@ -121,30 +119,30 @@ def parse_sign_request(item: object) -> SignRequest:
     """One parameter object; see the module's docstring for the fields."""
     if not isinstance(item, dict):
         raise BadSdkRequest("서명 요청 형식이 올바르지 않습니다.", field="requests")
-    sign_type = item.get("signType") or contract.LOGIN
-    if sign_type not in contract.SIGN_TYPES:
+    sign_type = given_or(item.get("signType"), contract.LOGIN)
+    if not isinstance(sign_type, str) or sign_type not in contract.SIGN_TYPES:
         raise BadSdkRequest("signType은 01~08 또는 99여야 합니다.", field="signType")
-    signature_format = item.get("format") or "CMS"
+    signature_format = given_or(item.get("format"), "CMS")
     if signature_format not in ("CMS", "PKCS1"):
         raise BadSdkRequest("signFormat.type은 CMS 또는 PKCS1이어야 합니다.", field="format")
-    algorithm = item.get("algorithm") or "RSASSA-PKCS1-v1_5_SHA256"
-    if algorithm not in ALGORITHMS:
+    algorithm = given_or(item.get("algorithm"), "RSASSA-PKCS1-v1_5_SHA256")
+    if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
         raise BadSdkRequest(
             "algorithms는 RSASSA-PKCS1-v1_5_SHA256 또는 RSASSA-PSS_SHA256_MGF_SHA256이어야 합니다.", field="algorithm"
         )
     without_content = _flag(item, "withoutContent", True)
     general_syntax = _flag(item, "generalSyntax", True)
-    time = item.get("time") or "CLOUD_SERVER"
+    time = given_or(item.get("time"), "CLOUD_SERVER")
     if signature_format == "PKCS1" and (not without_content or not general_syntax or time != "CLOUD_SERVER"):
         raise BadSdkRequest(
             "PKCS1 서명은 내용·서명 시각을 담지 않습니다. CMSInfo 옵션은 CMS에만 쓸 수 있습니다.", field="CMSInfo"
         )
     if time != "CLOUD_SERVER":
         parse_sdk_time(time)
-    encoding = item.get("encoding") or "UTF-8"
+    encoding = given_or(item.get("encoding"), "UTF-8")
     if encoding not in ("UTF-8", "EUC-KR"):
         raise BadSdkRequest("encoding은 UTF-8 또는 EUC-KR이어야 합니다.", field="encoding")
-    content_type = item.get("contentType") or "plainText"
+    content_type = given_or(item.get("contentType"), "plainText")
     contents = _contents(content_type, item.get("contents"), sign_type)
     request = SignRequest(
         sign_type=sign_type,
@@ -181,20 +179,17 @@ def _contents(content_type: object, contents: object, sign_type: str) -> tuple[s
 
 
 def checked_text(text: object) -> str:
-    """A text to show and sign: a string, NFC-normalised, without control or format characters
-    (bidi overrides such as U+202E could make the text shown differ from the text signed)."""
+    """A text to show and sign: a string, NFC-normalised, whose every character shows as itself
+    (``personal_info.hidden_character``, lines and tabs allowed): bidi overrides such as U+202E
+    could make the text shown differ from the text signed."""
     if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT_LENGTH:
         raise BadSdkRequest(f"plainTexts는 문자열(각 1~{MAX_TEXT_LENGTH}자)이어야 합니다.", field="plainTexts")
     text = unicodedata.normalize("NFC", text)
-    hidden = [
-        character
-        for character in text
-        if unicodedata.category(character) in ("Cc", "Cf", "Cs", "Co") and character not in _ALLOWED_CONTROLS
-    ]
-    if hidden:
-        code = f"U+{ord(hidden[0]):04X}"
+    hidden = hidden_character(text, multiline=True)
+    if hidden is not None:
         raise BadSdkRequest(
-            f"plainTexts에 화면에 보이지 않는 제어 문자({code})가 있습니다. 보이는 글자만 서명할 수 있습니다.",
+            f"plainTexts에 화면에 보이지 않는 제어 문자(U+{ord(hidden):04X})가 있습니다. "
+            "보이는 글자만 서명할 수 있습니다.",
             field="plainTexts",
         )
     return text
@@ -244,10 +239,14 @@ def parse_auth_data(auth: object) -> dict[str, Any]:
         return {}
     if not isinstance(auth, dict):
         raise BadSdkRequest("setAuthData 형식이 올바르지 않습니다.", field="authData")
+    # Strings only, as the SDK sends them: a number or true is no name, phone or birth date.
+    name, phone, birthday = (auth.get(key) for key in ("name", "phone", "birthday"))
+    if not all(isinstance(value, str | None) for value in (name, phone, birthday)):
+        raise BadSdkRequest("setAuthData의 name, phone, birthday는 문자열이어야 합니다.", field="authData")
     try:
-        name = normalise_name(str(auth.get("name") or ""))
-        phone = normalise_phone(str(auth.get("phone") or ""))
-        birth_date = parse_birth_date(str(auth.get("birthday") or ""))
+        name = normalise_name(name or "")
+        phone = normalise_phone(phone or "")
+        birth_date = parse_birth_date(birthday or "")
     except ServiceError as error:
         raise BadSdkRequest(f"setAuthData: {error.message}", field=error.field) from None
     return {

@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # noqa: E402
 
 from bench.machine import StealMeter, describe  # noqa: E402
 
+CONSERVATIVE_N = 2**14  # the cost before issue 15's threat-model review: FINCERT_SCRYPT_N=16384
+
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
     samples = []
@@ -99,6 +101,20 @@ def main() -> None:
     for name, value, floor in rows:
         floor_text = f"{floor:10.1f}{value / floor:8.2f}" if floor else f"{'':>10}{'':>8}"
         print(f"{name:<34}{value:10.1f}{floor_text}")
+
+    # The PIN KDF's cost against what it buys (SECURITY.md, "The PIN KDF's cost"): one login pays
+    # it once; an attacker holding the database *and* a file KEK pays it per guess.
+    print()
+    print("PIN KDF settings: per login, and an offline search of all 10^6 PINs of one key (one core)")
+    print(f"{'scrypt':<32}{'memory':>8}{'per login':>11}{'10^6 PINs':>12}")
+    for label, kdf_n in (("default", n), ("conservative", CONSERVATIVE_N)):
+        cost = median_ms(
+            lambda kdf_n=kdf_n: Scrypt(salt=os.urandom(16), length=32, n=kdf_n, r=r, p=p).derive(b"246813"), args.runs
+        )
+        print(
+            f"{f'n={kdf_n} r={r} p={p} ({label})':<32}{128 * r * kdf_n // 2**20:>4} MiB"
+            f"{cost:>8.1f} ms{cost * 1e6 / 3.6e6:>10.1f} h"
+        )
 
 
 if __name__ == "__main__":

@@ -90,7 +90,9 @@ def test_a_transfer_cannot_be_approved_on_a_phone_by_default(desktop_context, li
     status, text = frame.locator("form").first.evaluate(
         """async (form) => {
             const token = form.querySelector('input[name="csrf_token"]').value;
-            const answer = await fetch(location.pathname + "/remote", {
+            // The transaction's address, from its 취소 form (the frame's own URL is the SDK's page).
+            const cancel = document.querySelector('#widget-close form').getAttribute("action");
+            const answer = await fetch(cancel.replace(/\/cancel$/, "/remote"), {
                 method: "POST",
                 headers: {"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"},
                 body: "csrf_token=" + encodeURIComponent(token),

@@ -92,7 +92,7 @@ def test_a_transfer_cannot_be_approved_on_a_phone_by_default(desktop_context, li
             const token = form.querySelector('input[name="csrf_token"]').value;
             // The transaction's address, from its 취소 form (the frame's own URL is the SDK's page).
             const cancel = document.querySelector('#widget-close form').getAttribute("action");
-            const answer = await fetch(cancel.replace(/\/cancel$/, "/remote"), {
+            const answer = await fetch(cancel.slice(0, -"cancel".length) + "remote", {
                 method: "POST",
                 headers: {"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"},
                 body: "csrf_token=" + encodeURIComponent(token),

@@ -207,7 +207,7 @@
     }
     window.addEventListener("popstate", finish);
     history.back();
-    window.setTimeout(finish, 600);
+    window.setTimeout(finish, 2000);  // popstate comes within milliseconds; this is for a browser that never sends it
   }
 
   window.addEventListener("popstate", function () {

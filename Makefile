@@ -72,7 +72,7 @@ $(CATALOG).mo: $(CATALOG).po $(VENV)/.runtime
 # After changing a Korean string: extract, merge into the catalog, then translate what is new or
 # marked fuzzy in messages.po (the tests refuse a missing, empty or fuzzy translation).
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel extract $(EXTRACT_OPTIONS) -o $(TRANSLATIONS)/messages.pot app templates
+	$(BIN)/pybabel extract $(EXTRACT_OPTIONS) -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l en
 
 setup: $(VENV)/.runtime static/vendor/htmx.min.js $(CATALOG).mo

@@ -24,7 +24,7 @@ from flask_babel import force_locale, get_locale, gettext, refresh
 from app.errors import N_, ServiceError
 from app.extensions import babel
 
-__all__ = ["N_", "KOREAN", "ENGLISH", "init_app", "use_language", "language", "text_in", "message_of"]
+__all__ = ["N_", "KOREAN", "ENGLISH", "init_app", "use_language", "language", "text_in", "message_in", "message_of"]
 
 KOREAN, ENGLISH = "kor", "eng"  # the SDK's names
 LOCALES = {KOREAN: "ko", ENGLISH: "en"}  # → the catalogs' locales
@@ -72,13 +72,21 @@ def text_in(lang: str | None, message: str, **params: Any) -> str:
 
 
 def message_of(error: ServiceError) -> str:
-    """An error's message in the request's language: the Korean ``message`` as it is, or its
-    translation with the same values."""
-    if language() != ENGLISH:
+    """An error's message in the request's language."""
+    return message_in(language(), error)
+
+
+def message_in(lang: str | None, error: ServiceError) -> str:
+    """An error's message in ``lang``: the Korean ``message`` as it is, or its translation with
+    the same values."""
+    if lang != ENGLISH:
         return error.message
-    return gettext(error.message_id, **_shown(error.params))
+    with force_locale(LOCALES[ENGLISH]):
+        return gettext(error.message_id, **_shown(error.params))
 
 
 def _shown(params: Mapping[str, object]) -> dict[str, object]:
     # A value that is itself an error (a reason inside a message) is shown in the same language.
-    return {name: message_of(value) if isinstance(value, ServiceError) else value for name, value in params.items()}
+    return {
+        name: message_in(ENGLISH, value) if isinstance(value, ServiceError) else value for name, value in params.items()
+    }

@@ -89,3 +89,17 @@ def test_the_compiled_catalog_is_the_committed_one():
     fresh = io.BytesIO()
     write_mo(fresh, _catalog())
     assert compiled.read_bytes() == fresh.getvalue(), "app/translations changed since it was compiled: run `make setup`"
+
+
+def test_the_readmes_english_locators_are_the_catalogs():
+    """Every English name in the README's locator table is a translation (numbers filled in)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Testing your integration with Playwright", 1)[1].split("\n\n", 3)[2]
+    names = [name for row in table.splitlines()[2:] for name in re.findall(r'"([^"]+)"', row.split(" | ")[-1])]
+    assert len(names) > 30
+    patterns = []
+    for message in _catalog():
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        patterns += [r"\d+".join(map(re.escape, re.split(r"%\(\w+\)d", string))) for string in strings if string]
+    unknown = [name for name in names if not any(re.fullmatch(pattern, name) for pattern in patterns)]
+    assert unknown == []

@@ -56,7 +56,7 @@ def language() -> str:
 
 def use_language(lang: object) -> None:
     """From now on this request speaks ``lang`` (an SDK language; anything else is Korean)."""
-    chosen = lang if lang in LOCALES else KOREAN
+    chosen = lang if isinstance(lang, str) and lang in LOCALES else KOREAN
     if g.get("language") != chosen:
         g.language = chosen
         refresh()

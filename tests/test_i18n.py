@@ -184,3 +184,13 @@ def test_messages_with_values_translate_with_the_same_values(app):
     assert text_in(ENGLISH, "%(bank)s 인증서를 클라우드에서 삭제했습니다(폐지됨).", bank="KB국민은행") == (
         "The KB국민은행 certificate was deleted from the cloud (revoked)."
     )
+
+
+@pytest.mark.parametrize("lang", [{"a": 1}, ["eng"], 7, None, "ENG"])
+def test_a_lang_that_is_no_language_is_korean_or_refused(client, lang):
+    api_key, _secret = demo_credentials()
+    body = {"orgCode": DEMO_ORG_CODE, "apiKey": api_key, "lang": lang, "nonce": fresh_nonce()}
+    answer = client.post("/widget/transactions", json=body, headers={"Origin": RP_ORIGIN})
+    assert answer.status_code in (201, 422)
+    if answer.status_code == 422:
+        assert answer.json["error"]["message"] == "lang은 'kor' 또는 'eng'여야 합니다."

@@ -1,4 +1,4 @@
-"""The widget's two languages: Korean, the source text, and English (issue 12).
+"""The widget's two languages: Korean, the source text, and English (docs/design.md, "Languages").
 
 A relying party opens the widget with the SDK's ``lang`` (``'kor'`` or ``'eng'``); the warm page
 is asked for in it (``?lang=``), the transaction keeps it (``WidgetTransaction.lang``), and each

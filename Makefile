@@ -13,7 +13,7 @@ export FLASK_APP := wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help prepare prepare-production run serve serve-demo test test-sqlite test-pg test-hsm test-unit test-e2e sqlite-suite pg-suite hsm-suite \
-	setup system-packages lint clean
+	setup system-packages translations lint clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, serve on http://$(HOST):$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make serve-demo   the demo (test bed and dev outbox on) under gunicorn"
 	@echo "make test-sqlite / make test-pg   one database only"
 	@echo "make test-hsm   the key-store, CA, CRL/OCSP and stolen-database tests with the keys in a SoftHSM2 token"
+	@echo "make translations   extract the Korean source strings again and merge them into the English catalog"
 
 # --- installation (each step runs only when its inputs changed) ---
 
@@ -58,7 +59,23 @@ system-packages:
 	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
-setup: $(VENV)/.runtime static/vendor/htmx.min.js
+# The widget's English catalog (app/i18n.py): the .po is in git, the compiled .mo is built here.
+TRANSLATIONS := app/translations
+CATALOG := $(TRANSLATIONS)/en/LC_MESSAGES/messages
+# How the Korean source strings are extracted; tests/test_translations.py reads this line and
+# fails when the committed messages.pot is not what it extracts now.
+EXTRACT_OPTIONS := -F babel.cfg -k lazy_gettext --add-location=file --sort-by-file --no-wrap --omit-header
+
+$(CATALOG).mo: $(CATALOG).po $(VENV)/.runtime
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) -l en
+
+# After changing a Korean string: extract, merge into the catalog, then translate what is new or
+# marked fuzzy in messages.po (the tests refuse a missing, empty or fuzzy translation).
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel extract $(EXTRACT_OPTIONS) -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l en
+
+setup: $(VENV)/.runtime static/vendor/htmx.min.js $(CATALOG).mo
 
 # --- the two commands ---
 
@@ -132,4 +149,4 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check app tests e2e bench wsgi.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor e2e-artifacts .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor e2e-artifacts .pytest_cache $(CATALOG).mo

@@ -73,9 +73,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app import error_pages, security_headers, server_timing
+    from app import error_pages, i18n, security_headers, server_timing
     from app.ui import choose_family
 
+    i18n.init_app(app)
     security_headers.init_app(app)
     error_pages.init_app(app)
     server_timing.init_app(app)

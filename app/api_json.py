@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import lazy_gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.personal_info import InvalidField
 
 MAX_JSON_BYTES = 256 * 1024  # the SDK's 10 texts of 4,000 characters fit, even \u-escaped
@@ -28,8 +29,16 @@ _JSON_BRACKET = re.compile(rb"[\[\]{}]")
 class ApiError(ServiceError):
     """An API request that cannot be served, with its status and stable code."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message, status=status, code=code, fields=fields)
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: dict[str, str] | None = None,
+        *,
+        params: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(message, params=params, status=status, code=code, fields=fields)
 
 
 def error_body(error: ServiceError) -> Response:
@@ -64,35 +73,44 @@ def json_object() -> dict[str, Any]:
     """The request body as a JSON object, or a 400/413/415 ``ApiError``: never larger than
     ``MAX_JSON_BYTES`` or nested deeper than ``MAX_JSON_DEPTH``."""
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Content-Type: application/json 으로 보내주세요.")
-    too_large = ApiError(413, "too_large", f"요청 본문은 {MAX_JSON_BYTES // 1024}KB 이하여야 합니다.")
+        raise ApiError(415, "unsupported_media_type", N_("Content-Type: application/json 으로 보내주세요."))
+    too_large = _too_large(N_("요청 본문"))
     if (request.content_length or 0) > MAX_JSON_BYTES:
         raise too_large
     try:
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:  # a body without Content-Length that outgrew the server's cap
         raise too_large from None
-    return _parsed_object(data, "요청 본문")
+    return _parsed_object(data, N_("요청 본문"))
+
+
+def _too_large(what: str) -> ApiError:
+    message = N_("%(what)s은 %(limit)dKB 이하여야 합니다.")
+    return ApiError(413, "too_large", message, params={"what": lazy_gettext(what), "limit": MAX_JSON_BYTES // 1024})
 
 
 def _parsed_object(data: bytes, what: str) -> dict[str, Any]:
+    """``what`` (marked with ``N_``) names the JSON in the messages: the SDK's reach an RP's page."""
     if len(data) > MAX_JSON_BYTES:
-        raise ApiError(413, "too_large", f"{what}은 {MAX_JSON_BYTES // 1024}KB 이하여야 합니다.")
+        raise _too_large(what)
     if nesting_exceeds(data, MAX_JSON_DEPTH):
-        raise ApiError(400, "invalid_json", f"{what}의 배열·객체는 {MAX_JSON_DEPTH}단계까지만 중첩할 수 있습니다.")
+        message = N_("%(what)s의 배열·객체는 %(limit)d단계까지만 중첩할 수 있습니다.")
+        raise ApiError(400, "invalid_json", message, params={"what": lazy_gettext(what), "limit": MAX_JSON_DEPTH})
     try:
         body = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         body = None
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", f"{what}이 올바른 JSON 객체가 아닙니다.")
+        raise ApiError(
+            400, "invalid_json", N_("%(what)s이 올바른 JSON 객체가 아닙니다."), params={"what": lazy_gettext(what)}
+        )
     return body
 
 
 def json_object_from(text: str) -> dict[str, Any]:
     """A JSON object carried in a form field (the SDK's request relayed by the warm iframe),
     with the bounds of ``json_object``, or a 400/413 ``ApiError``."""
-    return _parsed_object(text.encode("utf-8"), "요청")
+    return _parsed_object(text.encode("utf-8"), N_("요청"))
 
 
 def bearer_token() -> str:

@@ -1,5 +1,6 @@
 """Flask extensions as module singletons, bound to an app in ``create_app``."""
 
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -30,3 +31,4 @@ def _keep_for_the_request(session: Session, instance: object) -> None:
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 htmx = Htmx()
+babel = Babel()

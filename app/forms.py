@@ -1,16 +1,20 @@
 """Form helpers shared by every site: field rules from ``personal_info`` as WTForms validators,
-and the validated post (or ``InvalidForm``, which the sites show on the step it belongs to)."""
+and the validated post (or ``InvalidForm``, which the sites show on the step it belongs to).
+Labels and messages are Korean, translated lazily (``lazy_gettext``) into the language of the
+page that shows them (``app.i18n``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 from wtforms.validators import DataRequired, Regexp, ValidationError
 
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
+from app.i18n import message_of
 from app.personal_info import InvalidField
 
 
@@ -21,7 +25,7 @@ def rule(parse: Callable[[str], Any]) -> Callable[[FlaskForm, Field], None]:
         try:
             form.parsed[field.name] = parse(field.data or "")
         except InvalidField as error:
-            raise ValidationError(error.message) from None
+            raise ValidationError(message_of(error)) from None
 
     return validate
 
@@ -39,10 +43,10 @@ class CodeForm(FlaskForm):
     bank's 추가인증 alike)."""
 
     code = StringField(
-        "인증번호",
+        lazy_gettext("인증번호"),
         validators=[
-            DataRequired("인증번호 6자리를 입력해주세요."),
-            Regexp(r"^[0-9]{6}$", message="인증번호는 숫자 6자리입니다."),
+            DataRequired(lazy_gettext("인증번호 6자리를 입력해주세요.")),
+            Regexp(r"^[0-9]{6}$", message=lazy_gettext("인증번호는 숫자 6자리입니다.")),
         ],
     )
 
@@ -51,7 +55,7 @@ class InvalidForm(ServiceError):
     """A posted form did not validate; its own messages are tied to its fields."""
 
     code = "invalid_fields"
-    message = "입력 내용을 확인해주세요."
+    message = N_("입력 내용을 확인해주세요.")
 
     def __init__(self, form: FlaskForm) -> None:
         super().__init__()
@@ -59,7 +63,7 @@ class InvalidForm(ServiceError):
 
     def first_message(self) -> str:
         messages = [str(message) for messages in self.form.errors.values() for message in messages]
-        return messages[0] if messages else self.message
+        return messages[0] if messages else message_of(self)
 
 
 F = TypeVar("F", bound=FlaskForm)

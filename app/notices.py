@@ -1,11 +1,15 @@
 """Notices to subscribers through the SMS/e-mail outbox: a new 자동연결 device, a PIN lock,
-a certificate expiring in 30 days. Best effort: a failing gateway never breaks a login."""
+a certificate expiring in 30 days. Best effort: a failing gateway never breaks a login.
+
+A notice is written in the language of the request that triggers it: English when an English
+widget transaction registers a device or locks a certificate (``app.i18n``), else Korean."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -13,9 +17,9 @@ from app import locks, rules
 from app.clock import utcnow
 from app.extensions import db
 from app.models import Certificate, SentNotice, SmsMessage, Subscriber
+from app.sms.codes import SERVICE_NAME
 from app.sms.gateway import SmsDeliveryFailed, send_message
 
-SENDER = "[금융인증서비스]"
 EXPIRY_NOTICE_DAYS = 30
 
 
@@ -35,10 +39,11 @@ def _send(subscriber: Subscriber, text: str) -> bool:
     if _over_the_notice_limit(subscriber.phone):
         current_app.logger.warning("notice to subscriber %s held back: hourly notice limit", subscriber.id)
         return False
+    body = f"[{gettext(SERVICE_NAME)}] {text}"
     try:
-        send_message(subscriber.phone, f"{SENDER} {text}", channel="sms", purpose="notice", scope="notice")
+        send_message(subscriber.phone, body, channel="sms", purpose="notice", scope="notice")
         if subscriber.email:
-            send_message(subscriber.email, f"{SENDER} {text}", channel="email", purpose="notice", scope="notice")
+            send_message(subscriber.email, body, channel="email", purpose="notice", scope="notice")
     except SmsDeliveryFailed:
         current_app.logger.warning("notice to subscriber %s not delivered", subscriber.id)
         return False
@@ -48,13 +53,22 @@ def _send(subscriber: Subscriber, text: str) -> bool:
 def notify_new_device(subscriber: Subscriber, device_label: str) -> None:
     _send(
         subscriber,
-        f"새 기기({device_label})에 자동연결이 설정되었습니다. 본인이 아니면 인증서 관리에서 연결 해제하세요.",
+        gettext(
+            "새 기기(%(device)s)에 자동연결이 설정되었습니다. 본인이 아니면 인증서 관리에서 연결 해제하세요.",
+            device=device_label,
+        ),
     )
 
 
 def notify_locked(subscriber: Subscriber, bank_name: str) -> None:
-    limit = rules.current().pin_max_failures
-    _send(subscriber, f"비밀번호 {limit}회 오류로 {bank_name} 금융인증서가 잠겼습니다. 발급 은행에서 재발급받아주세요.")
+    _send(
+        subscriber,
+        gettext(
+            "비밀번호 %(limit)d회 오류로 %(bank)s 금융인증서가 잠겼습니다. 발급 은행에서 재발급받아주세요.",
+            limit=rules.current().pin_max_failures,
+            bank=bank_name,
+        ),
+    )
 
 
 def _already_sent(kind: str, key: str) -> bool:

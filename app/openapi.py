@@ -784,9 +784,10 @@ def _sdk_hello() -> dict[str, Any]:
                     "properties": {
                         "orgCode": {"type": "string", "pattern": ORG_CODE_PATTERN},
                         "apiKey": {"type": "string", "minLength": 1, "maxLength": 200},
+                        "lang": {"description": "the SDK's lang: a refusal's message is English for eng, else Korean"},
                     },
                 },
-                {"orgCode": "MYSHOP", "apiKey": "pk_…"},
+                {"orgCode": "MYSHOP", "apiKey": "pk_…", "lang": "kor"},
             ),
             "responses": {
                 "200": _json(

@@ -11,8 +11,10 @@ import re
 import unicodedata
 from datetime import date
 
+from flask_babel import lazy_gettext
+
 from app.clock import utcnow
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 
 
 class InvalidField(ServiceError):
@@ -20,8 +22,8 @@ class InvalidField(ServiceError):
 
     code = "invalid_fields"
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message, field=field or None)
+    def __init__(self, field: str, message: str, *, params: dict[str, object] | None = None) -> None:
+        super().__init__(message, params=params, field=field or None)
 
 
 _PHONE = re.compile(r"01[016789][0-9]{7,8}")
@@ -66,10 +68,12 @@ def refuse_control_characters(text: str, field: str, *, label: str = "", multili
     such instead of being trimmed away or reported as a format error."""
     normalised = unicodedata.normalize("NFC", text or "")
     if not is_displayable(normalised, multiline=multiline):
-        subject = f"{label}에는 " if label else ""
-        raise InvalidField(
-            field, f"{subject}제어 문자나 방향 표시 문자처럼 화면에 그대로 보이지 않는 문자를 쓸 수 없습니다."
-        )
+        if not label:
+            raise InvalidField(
+                field, N_("제어 문자나 방향 표시 문자처럼 화면에 그대로 보이지 않는 문자를 쓸 수 없습니다.")
+            )
+        message = N_("%(label)s에는 제어 문자나 방향 표시 문자처럼 화면에 그대로 보이지 않는 문자를 쓸 수 없습니다.")
+        raise InvalidField(field, message, params={"label": lazy_gettext(label)})
     return normalised
 
 
@@ -77,9 +81,9 @@ def normalise_phone(raw: str, field: str = "phone") -> str:
     """``010-1234-5678`` / ``01012345678`` → ``01012345678``."""
     digits = re.sub(r"[\s-]", "", raw or "")
     if not digits:
-        raise InvalidField(field, "휴대폰번호를 입력해주세요.")
+        raise InvalidField(field, N_("휴대폰번호를 입력해주세요."))
     if not _PHONE.fullmatch(digits):
-        raise InvalidField(field, "휴대폰번호를 010-1234-5678 형식으로 정확히 입력해주세요.")
+        raise InvalidField(field, N_("휴대폰번호를 010-1234-5678 형식으로 정확히 입력해주세요."))
     return digits
 
 
@@ -107,38 +111,38 @@ def parse_birth_date(raw: str, field: str = "birth_date") -> date:
     """Eight digits (YYYYMMDD), a real date, not in the future, not before 1900."""
     text = (raw or "").strip().replace("-", "").replace(".", "")
     if not text:
-        raise InvalidField(field, "생년월일 8자리를 입력해주세요.")
+        raise InvalidField(field, N_("생년월일 8자리를 입력해주세요."))
     if not re.fullmatch(r"[0-9]{8}", text):
-        raise InvalidField(field, "생년월일은 숫자 8자리(예: 19900101)로 입력해주세요.")
+        raise InvalidField(field, N_("생년월일은 숫자 8자리(예: 19900101)로 입력해주세요."))
     try:
         born = date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        raise InvalidField(field, "존재하지 않는 날짜입니다. 생년월일을 확인해주세요.") from None
+        raise InvalidField(field, N_("존재하지 않는 날짜입니다. 생년월일을 확인해주세요.")) from None
     if born > utcnow().date():
-        raise InvalidField(field, "생년월일은 미래의 날짜일 수 없습니다.")
+        raise InvalidField(field, N_("생년월일은 미래의 날짜일 수 없습니다."))
     if born.year < 1900:
-        raise InvalidField(field, "생년월일을 확인해주세요.")
+        raise InvalidField(field, N_("생년월일을 확인해주세요."))
     return born
 
 
 def normalise_name(raw: str, field: str = "name") -> str:
     """A person's name: NFC, trimmed, 1–30 letters (Hangul or Latin). A control, bidi or other
     hidden character is refused, never silently turned into a space."""
-    name = refuse_control_characters(raw, field, label="이름").strip()
+    name = refuse_control_characters(raw, field, label=N_("이름")).strip()
     name = re.sub(r"\s+", " ", name)
     if not name:
-        raise InvalidField(field, "이름을 입력해주세요.")
+        raise InvalidField(field, N_("이름을 입력해주세요."))
     if not _NAME.fullmatch(name):
-        raise InvalidField(field, "이름은 한글 또는 영문 30자 이내로 입력해주세요.")
+        raise InvalidField(field, N_("이름은 한글 또는 영문 30자 이내로 입력해주세요."))
     return name
 
 
 def normalise_email(raw: str, field: str = "email") -> str:
     """A plausible e-mail address, lower-cased domain, at most 120 characters."""
-    email = refuse_control_characters(raw, field, label="이메일 주소").strip()
+    email = refuse_control_characters(raw, field, label=N_("이메일 주소")).strip()
     if not email:
-        raise InvalidField(field, "이메일 주소를 입력해주세요.")
+        raise InvalidField(field, N_("이메일 주소를 입력해주세요."))
     if len(email) > 120 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", email):
-        raise InvalidField(field, "이메일 주소를 name@example.com 형식으로 입력해주세요.")
+        raise InvalidField(field, N_("이메일 주소를 name@example.com 형식으로 입력해주세요."))
     local, domain = email.rsplit("@", 1)
     return f"{local}@{domain.lower()}"

@@ -15,7 +15,7 @@ from flask import current_app, request
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.extensions import db
 from app.models import RateLimitCounter
 
@@ -49,7 +49,9 @@ class RateLimited(ServiceError):
     code = "rate_limited"
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"요청이 너무 많습니다. {retry_after}초 후에 다시 시도해주세요.")
+        super().__init__(
+            N_("요청이 너무 많습니다. %(seconds)d초 후에 다시 시도해주세요."), params={"seconds": retry_after}
+        )
         self.retry_after = retry_after
 
 

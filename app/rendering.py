@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response, g, make_response, redirect, render_template, request
 
+from app.errors import N_
 from app.ui import choose_family
 
 MAIN = "#main"
@@ -50,7 +51,7 @@ def into_main(response: Response) -> Response:
     return response
 
 
-BACK_TO_CURRENT = "지난 단계로는 돌아갈 수 없습니다. 현재 단계부터 계속해주세요."
+BACK_TO_CURRENT = N_("지난 단계로는 돌아갈 수 없습니다. 현재 단계부터 계속해주세요.")
 
 
 def push_step(response: Response, url: str) -> Response:

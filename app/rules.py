@@ -2,7 +2,7 @@
 
 Every number a screen or a message shows ("5회", "3분", "10분", "1년", "3년", "30초") is read
 from here, so that the text always says what the code enforces. Templates get ``rules``
-and the ``duration`` filter.
+and the ``duration`` filter. Durations are in words of the request's language (``app.i18n``).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import ngettext
 
 PIN_LENGTH = 6  # the product's PIN is six digits; not a setting
 
@@ -59,19 +60,32 @@ def current() -> Rules:
 
 
 def duration(seconds: int) -> str:
-    """Seconds in the words a Korean screen uses: ``30초``, ``3분``, ``1분 30초``, ``2시간``."""
+    """Seconds in the words a screen uses: ``30초``, ``3분``, ``1분 30초``, ``2시간`` (in English
+    ``30 seconds``, ``3 minutes``, ``1 minute 30 seconds``, ``2 hours``)."""
     seconds = int(seconds)
     if seconds < 60:
-        return f"{seconds}초"
+        return ngettext("%(num)d초", "%(num)d초", seconds)
     if seconds % 3600 == 0:
-        return f"{seconds // 3600}시간"
+        return ngettext("%(num)d시간", "%(num)d시간", seconds // 3600)
     minutes, rest = divmod(seconds, 60)
-    return f"{minutes}분" if rest == 0 else f"{minutes}분 {rest}초"
+    words = ngettext("%(num)d분", "%(num)d분", minutes)
+    return words if rest == 0 else f"{words} {ngettext('%(num)d초', '%(num)d초', rest)}"
 
 
 def days(count: int) -> str:
-    """Days in words: ``3년`` for whole (365-day) years, else ``90일``."""
+    """Days in words: ``3년`` for whole (365-day) years, else ``90일`` (``3 years``, ``90 days``)."""
     count = int(count)
     if count >= 365 and count % 365 == 0:
-        return f"{count // 365}년"
-    return f"{count}일"
+        return ngettext("%(num)d년", "%(num)d년", count // 365)
+    return ngettext("%(num)d일", "%(num)d일", count)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A number of seconds inside a message: written in words of the language the message is
+    shown in (``duration``), when it is formatted."""
+
+    seconds: int
+
+    def __str__(self) -> str:
+        return duration(self.seconds)

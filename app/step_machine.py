@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from app.browser import browser_hash
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.extensions import db
 
 S = TypeVar("S", bound=StrEnum)
@@ -32,7 +32,7 @@ class IllegalMove(ServiceError):
 
     status = 409
     code = "out_of_order"
-    message = "진행 순서가 올바르지 않습니다. 현재 단계부터 계속해주세요."
+    message = N_("진행 순서가 올바르지 않습니다. 현재 단계부터 계속해주세요.")
 
 
 @dataclass(frozen=True)

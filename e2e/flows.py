@@ -69,11 +69,16 @@ def choose_certificate(frame: FrameLocator, bank_name: str) -> None:
     frame.get_by_role("listitem").filter(has_text=bank_name).get_by_role("button", name="선택").click()
 
 
-def type_pin(where: Page | FrameLocator, pin: str) -> None:
+# The PIN steps' headings and the keypad's name, by the widget's language (init's lang).
+KEYPAD_NAMES = {"kor": ("비밀번호", "보안 키패드"), "eng": ("PIN", "Secure keypad")}
+
+
+def type_pin(where: Page | FrameLocator, pin: str, lang: str = "kor") -> None:
     """Six presses on the shuffled keypad (in the widget's frame or on a page), found by each
     key's accessible name; returns once the entry is done and this keypad has been replaced."""
-    expect(where.get_by_role("heading", name=re.compile("비밀번호"))).to_be_visible()
-    keypad = where.get_by_role("form", name=re.compile("보안 키패드"))
+    heading, keypad_name = KEYPAD_NAMES[lang]
+    expect(where.get_by_role("heading", name=re.compile(heading))).to_be_visible()
+    keypad = where.get_by_role("form", name=re.compile(keypad_name))
     first_token = keypad.locator('button[name="key"]').first.get_attribute("value")
     for digit in pin:
         keypad.get_by_role("button", name=digit, exact=True).click()

@@ -25,7 +25,15 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 from werkzeug.serving import make_server
 
-from e2e.flows import allow_cloud_access, choose_certificate, enter_identity, enter_sms_code, type_pin, widget
+from e2e.flows import (
+    allow_cloud_access,
+    choose_certificate,
+    enter_identity,
+    enter_sms_code,
+    latest_code,
+    type_pin,
+    widget,
+)
 from e2e.outside_rp import create_app
 from e2e.outside_rp.scenarios import CONTRACT_TEXT, SCENARIOS, TRANSFER_TEXT
 from tests.support import DEFAULT_PIN
@@ -234,6 +242,44 @@ def test_a_login_is_verified_by_the_service_and_by_the_copied_verifier(page: Pag
     expect(readings).to_have_count(9)
     expect(readings.filter(has_text="불일치")).to_have_count(0)
     assert violations == []
+
+
+def test_an_english_login_speaks_english_in_the_widget_and_by_sms(desktop_page: Page, outside_rp, live_server):
+    """``init`` with ``lang: 'eng'``: every step, the keypad and its count, a wrong PIN and the SMS
+    code are English; the iframe keeps the name the RP page gave it."""
+    page = desktop_page
+    new_subscriber(page, live_server)
+    open_page(page, outside_rp.url, "english")
+    frame = press(page, "english")
+    expect(frame.get_by_role("heading", name="Enter your details")).to_be_visible()
+    expect(frame.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator('iframe[title="금융인증서비스"]')).to_be_visible()
+    frame.get_by_label("Name").fill(NAME)
+    frame.get_by_label("Mobile number").fill(PHONE)
+    frame.get_by_label("Date of birth").fill(BIRTH)
+    frame.get_by_role("button", name="Next").click()
+    expect(frame.get_by_role("heading", name="Phone verification")).to_be_visible()
+    sms = page.request.get(f"{live_server.url}/testbed/outbox?to={PHONE}").json()["messages"][0]["body"]
+    assert re.fullmatch(r"\[FinCert\] Your verification code is \[\d{6}\]\. Never share it with anyone\.", sms)
+    frame.get_by_label("Verification code").fill(latest_code(page, live_server.url, PHONE))
+    frame.get_by_role("button", name="Confirm").click()
+    expect(frame.get_by_role("heading", name="Allow cloud access")).to_be_visible()
+    frame.get_by_role("button", name="Next").click()
+    expect(frame.get_by_role("heading", name="Choose a certificate")).to_be_visible()
+    frame.get_by_role("listitem").filter(has_text="KB국민은행").get_by_role("button", name="Choose").click()
+    # The keypad counts in the page as keys are pressed (widget.js), in English.
+    keypad = frame.get_by_role("form", name="Secure keypad (the digits move for every entry)")
+    status = frame.get_by_role("status")
+    expect(status).to_have_text("0 digits entered")
+    keypad.get_by_role("button", name=WRONG_PIN[0], exact=True).click()
+    expect(status).to_have_text("1 digit entered")
+    keypad.get_by_role("button", name="Erase").click()
+    expect(status).to_have_text("0 digits entered")
+    type_pin(frame, WRONG_PIN, "eng")
+    expect(frame.get_by_role("alert")).to_have_text("Wrong PIN (1/5)")
+    type_pin(frame, DEFAULT_PIN, "eng")
+    expect(page.get_by_role("heading", name="검증 성공")).to_be_visible()
+    expect_verified(page, 1)
 
 
 def test_a_transfer_shows_its_text_before_the_pin_and_verifies(phone_page: Page, outside_rp, live_server):

@@ -23,7 +23,7 @@ from app import audit, contract, notices, rules
 from app.clock import utcnow
 from app.cloud import keystore
 from app.cloud.pin_rules import check_new_pin
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.extensions import db
 from app.key_source import key_source
 from app.models import Bank, Certificate, Subscriber
@@ -39,7 +39,7 @@ from app.pki.vid import VidMaterial, new_vid, parse_rrn, random_num_of, with_ran
 class CertificateUnavailable(ServiceError):
     """The certificate cannot be used now; ``message`` is shown to the user."""
 
-    message = "사용할 수 없는 인증서입니다."
+    message = N_("사용할 수 없는 인증서입니다.")
     sdk_code = contract.CERTIFICATE_UNUSABLE
     code = "certificate_unusable"
 
@@ -49,16 +49,18 @@ class CertificateLocked(CertificateUnavailable):
     code = "certificate_locked"
 
     def __init__(self) -> None:
-        limit = rules.current().pin_max_failures
-        super().__init__(f"비밀번호 {limit}회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요.")
+        super().__init__(
+            N_("비밀번호 %(limit)d회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."),
+            params={"limit": rules.current().pin_max_failures},
+        )
 
 
 class CertificateRevoked(CertificateUnavailable):
-    message = "폐지된 인증서입니다."
+    message = N_("폐지된 인증서입니다.")
 
 
 class CertificateExpired(CertificateUnavailable):
-    message = "유효기간이 지난 인증서입니다. 갱신하거나 새로 발급받아주세요."
+    message = N_("유효기간이 지난 인증서입니다. 갱신하거나 새로 발급받아주세요.")
 
 
 class WrongPin(ServiceError):
@@ -70,11 +72,16 @@ class WrongPin(ServiceError):
     def __init__(self, failures: int, limit: int) -> None:
         self.failures = failures
         self.limit = limit
+        counts = {"failures": failures, "limit": limit}
         if self.locked:
-            message = f"비밀번호 {failures}/{limit}회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."
-            super().__init__(message, sdk_code=contract.LOCKED)
+            message = N_(
+                "비밀번호 %(failures)d/%(limit)d회 오류로 인증서가 잠겼습니다. 발급 은행에서 재발급을 받아주세요."
+            )
+            super().__init__(message, params=counts, sdk_code=contract.LOCKED)
         else:
-            super().__init__(f"비밀번호 {failures}/{limit}회 오류입니다. {limit}회 틀리면 인증서가 잠깁니다.")
+            super().__init__(
+                N_("비밀번호 %(failures)d/%(limit)d회 오류입니다. %(limit)d회 틀리면 인증서가 잠깁니다."), params=counts
+            )
 
     @property
     def locked(self) -> bool:
@@ -84,7 +91,7 @@ class WrongPin(ServiceError):
 class VidError(ServiceError):
     """VID 본인확인 cannot be done as asked; ``message`` is shown, on ``field``."""
 
-    message = "본인확인 정보를 확인할 수 없습니다."
+    message = N_("본인확인 정보를 확인할 수 없습니다.")
     field = "rrn"
     code = "vid_unavailable"
     sdk_code = contract.BAD_REQUEST
@@ -93,18 +100,18 @@ class VidError(ServiceError):
 class VidMissing(VidError):
     """R was asked for a certificate issued without a 식별번호 (the SDK's 800001, with this reason)."""
 
-    message = "이 인증서에는 본인확인(VID) 정보가 없어 R 값을 제공할 수 없습니다."
+    message = N_("이 인증서에는 본인확인(VID) 정보가 없어 R 값을 제공할 수 없습니다.")
     field = None
     code = "vid_missing"
 
 
 class IdentityNumberRequired(VidError):
-    message = "본인확인 정보가 담긴 인증서입니다. 갱신하려면 주민등록번호를 입력해주세요."
+    message = N_("본인확인 정보가 담긴 인증서입니다. 갱신하려면 주민등록번호를 입력해주세요.")
     code = "rrn_required"
 
 
 class IdentityNumberMismatch(VidError):
-    message = "입력한 주민등록번호가 인증서의 본인확인 정보와 일치하지 않습니다."
+    message = N_("입력한 주민등록번호가 인증서의 본인확인 정보와 일치하지 않습니다.")
     code = "rrn_mismatch"
 
 
@@ -119,7 +126,7 @@ class SignedWithR:
 @dataclass(frozen=True)
 class CertificateState:
     usable: bool
-    label: str  # 사용 가능 | 잠김 | 만료 | 폐지
+    label: str  # 사용 가능 | 잠김 | 만료 | 폐지 (Korean; screens translate it)
 
 
 def pin_limit() -> int:
@@ -147,12 +154,12 @@ def state_of(certificate: Certificate, now: datetime | None = None) -> Certifica
     """Whether a certificate can be chosen for login or signing, and why not."""
     now = now or utcnow()
     if certificate.status == "revoked":
-        return CertificateState(False, "폐지")
+        return CertificateState(False, N_("폐지"))
     if certificate.not_after <= now:
-        return CertificateState(False, "만료")
+        return CertificateState(False, N_("만료"))
     if certificate.pin_failures >= pin_limit():
-        return CertificateState(False, "잠김")
-    return CertificateState(True, "사용 가능")
+        return CertificateState(False, N_("잠김"))
+    return CertificateState(True, N_("사용 가능"))
 
 
 def find_subscriber(name: str, phone: str, birth_date: date) -> Subscriber | None:

@@ -17,14 +17,17 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext
 
 from app import audit, notices
 from app.clock import utcnow
+from app.errors import N_
 from app.extensions import db
 from app.keyed_hash import keyed_hash
 from app.models import Device, RpClient, Subscriber
 
 COOKIE_NAME = "fincert_device"
+SERVICE_NAME = N_("금융인증서비스")
 
 
 def _idle_limit() -> timedelta:
@@ -38,14 +41,14 @@ def label_from_user_agent(user_agent: str) -> str:
             name
             for pattern, name in [
                 (r"Edg/", "Edge"),
-                (r"SamsungBrowser", "삼성 인터넷"),
+                (r"SamsungBrowser", N_("삼성 인터넷")),
                 (r"Chrome|Chromium|CriOS", "Chrome"),
                 (r"Firefox|FxiOS", "Firefox"),
                 (r"Safari", "Safari"),
             ]
             if re.search(pattern, user_agent or "")
         ),
-        "브라우저",
+        N_("브라우저"),
     )
     system = next(
         (
@@ -59,7 +62,7 @@ def label_from_user_agent(user_agent: str) -> str:
             ]
             if re.search(pattern, user_agent or "")
         ),
-        "기기",
+        N_("기기"),
     )
     return f"{browser} · {system}"
 
@@ -76,14 +79,25 @@ def is_phone(device: Device) -> bool:
 def site_name(site: str) -> str:
     """The name people know a site by: the relying party's, or the service's own."""
     if site == SERVICE_SITE:
-        return "금융인증서비스"
+        return SERVICE_NAME
     client = db.session.get(RpClient, site)
     return client.name if client else site
 
 
 def described(device: Device) -> str:
-    """``Chrome · Android · 데모 이용기관``: one browser on two sites reads as two entries."""
+    """``Chrome · Android · 데모 이용기관``: one browser on two sites reads as two entries (in
+    Korean, as the audit trail records it; ``shown`` is for screens and notices)."""
     return f"{device.label} · {site_name(device.site)}"
+
+
+def shown(device: Device) -> str:
+    """``described``, in the request's language (``삼성 인터넷`` → ``Samsung Internet``)."""
+    return shown_description(described(device))
+
+
+def shown_description(description: str) -> str:
+    """A description made by ``described`` (the audit trail keeps them), in the request's language."""
+    return " · ".join(gettext(part) if part else part for part in description.split(" · "))
 
 
 def active_devices(subscriber_id: int, site: str | None = None) -> list[Device]:
@@ -119,7 +133,7 @@ def register_device(subscriber: Subscriber, user_agent: str, site: str) -> tuple
         stale.revoked_at = now
         audit.record("device.evicted", subscriber_id=subscriber.id, device=described(stale))
     audit.record("device.registered", subscriber_id=subscriber.id, device=described(device))
-    notices.notify_new_device(subscriber, described(device))
+    notices.notify_new_device(subscriber, shown(device))
     return device, token
 
 

@@ -1,15 +1,19 @@
 """최근 이용 내역: a subscriber's recent audit events, in words (shown in 인증서 관리).
 
-Times are shown in KST; certificates are named by their bank; an issuance is one entry.
+Times are shown in KST; certificates are named by their bank; an issuance is one entry. Words
+are in the request's language (``app.i18n``); the audit trail itself stays as it was recorded.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from app import rules
 from app.audit import recent_events
 from app.clock import kst
+from app.cloud.devices import shown_description
 from app.contract import SIGN_TYPES
 from app.extensions import db
 from app.models import AuditEvent, Bank, Certificate, RpClient
@@ -20,20 +24,21 @@ NOT_SHOWN = {"order.redeemed"}
 
 
 def event_labels() -> dict[str, str]:
+    """What each kind of event is called, in the request's language."""
     return {
-        "cloud.joined": "클라우드 가입",
-        "certificate.issued": "인증서 발급",
-        "certificate.renewed": "인증서 갱신",
-        "certificate.revoked": "인증서 폐지",
-        "certificate.locked": f"비밀번호 {rules.current().pin_max_failures}회 오류로 잠김",
-        "pin.failed": "비밀번호 오류",
-        "pin.changed": "비밀번호 변경",
-        "signature.created": "로그인·전자서명",
-        "cloud.accessed": "클라우드 접근 허용",
-        "device.registered": "자동연결 설정",
-        "device.used": "자동연결로 접속",
-        "device.revoked": "자동연결 해제",
-        "device.evicted": "오래된 자동연결 해제",
+        "cloud.joined": gettext("클라우드 가입"),
+        "certificate.issued": gettext("인증서 발급"),
+        "certificate.renewed": gettext("인증서 갱신"),
+        "certificate.revoked": gettext("인증서 폐지"),
+        "certificate.locked": gettext("비밀번호 %(limit)d회 오류로 잠김", limit=rules.current().pin_max_failures),
+        "pin.failed": gettext("비밀번호 오류"),
+        "pin.changed": gettext("비밀번호 변경"),
+        "signature.created": gettext("로그인·전자서명"),
+        "cloud.accessed": gettext("클라우드 접근 허용"),
+        "device.registered": gettext("자동연결 설정"),
+        "device.used": gettext("자동연결로 접속"),
+        "device.revoked": gettext("자동연결 해제"),
+        "device.evicted": gettext("오래된 자동연결 해제"),
     }
 
 
@@ -74,13 +79,15 @@ def _detail(
     parts = []
     if event.rp_org_code:
         parts.append(rp_names.get(event.rp_org_code, event.rp_org_code))
-    if event.detail.get("sign_type"):
-        parts.append(SIGN_TYPES.get(event.detail["sign_type"], ""))
-    if event.detail.get("device"):
-        parts.append(event.detail["device"])
+    if event.detail.get("sign_type") in SIGN_TYPES:
+        parts.append(gettext(SIGN_TYPES[event.detail["sign_type"]]))
+    if event.detail.get("device"):  # recorded in Korean (``devices.described``)
+        parts.append(shown_description(event.detail["device"]))
     bank = banks_of_serial.get(event.certificate_serial or "") or bank_names.get(event.bank_code or "", "")
     if bank:
-        parts.append(f"{bank} 인증서")
+        parts.append(gettext("%(bank)s 인증서", bank=bank))
     if event.kind == "pin.failed":
-        parts.append(f"{event.detail.get('failures')}/{event.detail.get('limit')}회")
+        parts.append(
+            gettext("%(failures)s/%(limit)s회", failures=event.detail.get("failures"), limit=event.detail.get("limit"))
+        )
     return " · ".join(part for part in parts if part)

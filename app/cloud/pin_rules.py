@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.rules import PIN_LENGTH
 
 
@@ -31,13 +31,13 @@ def _is_run(pin: str, step: int) -> bool:
 def check_new_pin(pin: str, birth_date: date | None = None) -> None:
     """Raise ``PinRuleViolation`` unless ``pin`` may be used as a new PIN."""
     if len(pin) != PIN_LENGTH or not pin.isascii() or not pin.isdigit():
-        raise PinRuleViolation(f"비밀번호는 숫자 {PIN_LENGTH}자리로 입력해주세요.")
+        raise PinRuleViolation(N_("비밀번호는 숫자 %(length)d자리로 입력해주세요."), params={"length": PIN_LENGTH})
     if len(set(pin)) == 1:
-        raise PinRuleViolation("같은 숫자만 반복된 비밀번호(예: 111111)는 사용할 수 없습니다.")
+        raise PinRuleViolation(N_("같은 숫자만 반복된 비밀번호(예: 111111)는 사용할 수 없습니다."))
     if _is_run(pin, 1) or _is_run(pin, -1):
-        raise PinRuleViolation("연속된 숫자(예: 123456, 654321)는 비밀번호로 사용할 수 없습니다.")
+        raise PinRuleViolation(N_("연속된 숫자(예: 123456, 654321)는 비밀번호로 사용할 수 없습니다."))
     if birth_date is not None:
         yymmdd = birth_date.strftime("%y%m%d")
         mmdd = birth_date.strftime("%m%d")
         if pin == yymmdd or mmdd in pin:
-            raise PinRuleViolation("생년월일이 포함된 비밀번호는 사용할 수 없습니다.")
+            raise PinRuleViolation(N_("생년월일이 포함된 비밀번호는 사용할 수 없습니다."))

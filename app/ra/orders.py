@@ -16,7 +16,7 @@ from app import audit
 from app.banks import get_bank
 from app.clock import utcnow
 from app.cloud.certificates import find_or_create_subscriber, issue_certificate
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.extensions import db
 from app.keyed_hash import keyed_hash, matches, seal_value, unseal_value
 from app.models import Bank, Certificate, IssuanceOrder, RaApiKey
@@ -30,7 +30,7 @@ VID_RANDOM_PURPOSE = "order-vid-random"
 class OrderError(ServiceError):
     """The order cannot be used; ``message`` is shown to the user."""
 
-    message = "발급 요청을 확인할 수 없습니다."
+    message = N_("발급 요청을 확인할 수 없습니다.")
     field = "ref_num"
     code = "order_refused"
 
@@ -38,21 +38,23 @@ class OrderError(ServiceError):
 class OrderNotFound(OrderError):
     """Wrong codes, or codes of an order that does not exist: one answer for both."""
 
-    message = "참조번호 또는 인가코드가 올바르지 않습니다. 은행에서 받은 번호를 확인해주세요."
+    message = N_("참조번호 또는 인가코드가 올바르지 않습니다. 은행에서 받은 번호를 확인해주세요.")
 
 
 class OrderExpired(OrderError):
-    message = "발급 요청의 유효기간이 지났습니다. 은행에서 다시 신청해주세요."
+    message = N_("발급 요청의 유효기간이 지났습니다. 은행에서 다시 신청해주세요.")
 
 
 class OrderAlreadyUsed(OrderError):
-    message = "이미 사용된 발급 요청입니다. 은행에서 다시 신청해주세요."
+    message = N_("이미 사용된 발급 요청입니다. 은행에서 다시 신청해주세요.")
 
 
 class OrderVoided(OrderError):
-    message = (
-        f"인가코드를 {MAX_AUTH_CODE_FAILURES}회 잘못 입력하여 발급 요청이 취소되었습니다. 은행에서 다시 신청해주세요."
-    )
+    def __init__(self) -> None:
+        super().__init__(
+            N_("인가코드를 %(limit)d회 잘못 입력하여 발급 요청이 취소되었습니다. 은행에서 다시 신청해주세요."),
+            params={"limit": MAX_AUTH_CODE_FAILURES},
+        )
 
 
 class IssuanceFailed(ServiceError):
@@ -62,11 +64,11 @@ class IssuanceFailed(ServiceError):
     retry_after = 5
     field = "pin"
     code = "issuance_failed"
-    message = "발급 중 일시적인 오류가 발생했습니다. 발급 요청은 그대로이니 비밀번호를 다시 입력해주세요."
+    message = N_("발급 중 일시적인 오류가 발생했습니다. 발급 요청은 그대로이니 비밀번호를 다시 입력해주세요.")
 
 
 class IdentityMismatch(OrderError):
-    message = "은행에서 확인한 가입정보(이름·휴대폰번호·생년월일)와 일치하지 않습니다."
+    message = N_("은행에서 확인한 가입정보(이름·휴대폰번호·생년월일)와 일치하지 않습니다.")
     field = "name"
 
 

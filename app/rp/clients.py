@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import contract
 from app.clock import utcnow
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.extensions import db
 from app.keyed_hash import keyed_hash, server_key
 from app.models import RpClient, RpNonce
@@ -34,7 +34,7 @@ class RpError(ServiceError):
     """A request an RP made that the service refuses; ``sdk_code`` is what the SDK reports."""
 
     sdk_code = contract.BAD_REQUEST
-    message = "이용기관 요청이 올바르지 않습니다."
+    message = N_("이용기관 요청이 올바르지 않습니다.")
 
 
 class RpUnauthorized(RpError):
@@ -148,12 +148,12 @@ def register_own_nonce(client: RpClient, nonce: object) -> RpNonce:
     """The RP's own nonce, registered ahead (``POST /api/v1/rp/nonces {"nonce"}``): it must
     never have been seen; it then works like a service nonce (10 minutes, one transaction)."""
     if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
-        raise NonceRejected("nonce는 16~128자의 영문·숫자·-_.~ 로 보내주세요.")
+        raise NonceRejected(N_("nonce는 16~128자의 영문·숫자·-_.~ 로 보내주세요."))
     seen = db.session.scalars(
         db.select(RpNonce.id).where(RpNonce.org_code == client.org_code, RpNonce.nonce == nonce)
     ).first()
     if seen is not None:
-        raise NonceRejected("이미 쓰인 nonce입니다. 새 nonce를 만들어주세요.")
+        raise NonceRejected(N_("이미 쓰인 nonce입니다. 새 nonce를 만들어주세요."))
     now = utcnow()
     record = RpNonce(
         org_code=client.org_code, nonce=nonce, issued_by_service=False, created_at=now, expires_at=now + NONCE_TTL
@@ -163,7 +163,7 @@ def register_own_nonce(client: RpClient, nonce: object) -> RpNonce:
         db.session.commit()
     except IntegrityError:  # registered a moment ago by a parallel request
         db.session.rollback()
-        raise NonceRejected("이미 쓰인 nonce입니다. 새 nonce를 만들어주세요.") from None
+        raise NonceRejected(N_("이미 쓰인 nonce입니다. 새 nonce를 만들어주세요.")) from None
     return record
 
 
@@ -173,7 +173,7 @@ def bind_nonce(client: RpClient, nonce: object, transaction_id: str) -> str:
     binding is one conditional UPDATE (or the insert of an unseen own nonce, unique per RP), so
     parallel requests with the same nonce cannot both get it."""
     if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
-        raise NonceRejected("nonce는 16~128자의 영문·숫자·-_.~ 로 보내주세요.")
+        raise NonceRejected(N_("nonce는 16~128자의 영문·숫자·-_.~ 로 보내주세요."))
     now = utcnow()
     bound = db.session.execute(
         update(RpNonce)
@@ -192,9 +192,9 @@ def bind_nonce(client: RpClient, nonce: object, transaction_id: str) -> str:
         db.select(RpNonce).where(RpNonce.org_code == client.org_code, RpNonce.nonce == nonce)
     ).first()
     if record is not None and record.bound_at is not None:
-        raise NonceRejected("이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요.")
+        raise NonceRejected(N_("이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요."))
     if record is not None:
-        raise NonceRejected("nonce의 유효시간이 지났습니다. 새 nonce로 다시 요청해주세요.")
+        raise NonceRejected(N_("nonce의 유효시간이 지났습니다. 새 nonce로 다시 요청해주세요."))
     try:
         with db.session.begin_nested():  # an unseen own nonce; a parallel request may insert it first
             db.session.add(
@@ -209,7 +209,7 @@ def bind_nonce(client: RpClient, nonce: object, transaction_id: str) -> str:
                 )
             )
     except IntegrityError:
-        raise NonceRejected("이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요.") from None
+        raise NonceRejected(N_("이미 사용된 nonce입니다. 새 nonce로 다시 요청해주세요.")) from None
     return nonce
 
 
@@ -228,4 +228,4 @@ def consume_nonce(client: RpClient, nonce: str) -> None:
     ).rowcount
     db.session.commit()
     if used != 1:
-        raise NonceRejected("이미 검증했거나 이 이용기관이 받은 적 없는 nonce입니다.")
+        raise NonceRejected(N_("이미 검증했거나 이 이용기관이 받은 적 없는 nonce입니다."))

@@ -8,6 +8,9 @@ issuing at two banks does not use up the codes of the next login. Limits hold un
 requests: a send takes the number's lock (``app.locks``) before it counts, a resend re-checks
 the spacing under the same lock, and a try is reserved with one conditional UPDATE before the
 code is compared.
+
+A code's SMS is in the language it is asked for (``lang``: a widget transaction's); the banks'
+codes are Korean.
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from app import locks, rules
 from app.clock import utcnow
 from app.errors import ServiceError
 from app.extensions import db
+from app.i18n import KOREAN, N_, text_in
 from app.keyed_hash import keyed_hash, matches
 from app.models import SmsChallenge, SmsMessage
 from app.sms.gateway import SmsDeliveryFailed, send_message
 
-SERVICE_NAME = "금융인증서비스"
+SERVICE_NAME = N_("금융인증서비스")
 SCOPES = ("login", "issue", "bank")
 HOUR = timedelta(hours=1)
 
@@ -36,30 +40,34 @@ class SmsCodeError(ServiceError):
 
     field = "code"
     code = "sms_code"
-    message = "인증번호를 확인해주세요."
+    message = N_("인증번호를 확인해주세요.")
 
 
 class SmsCodeWrong(SmsCodeError):
     def __init__(self, tries_left: int) -> None:
-        super().__init__(f"인증번호가 일치하지 않습니다. (남은 입력 횟수 {tries_left}회)")
+        super().__init__(
+            N_("인증번호가 일치하지 않습니다. (남은 입력 횟수 %(tries_left)d회)"), params={"tries_left": tries_left}
+        )
         self.tries_left = tries_left
 
 
 class SmsCodeExpired(SmsCodeError):
-    message = "인증번호 입력 시간이 지났습니다. 재전송을 눌러 새 인증번호를 받아주세요."
+    message = N_("인증번호 입력 시간이 지났습니다. 재전송을 눌러 새 인증번호를 받아주세요.")
 
 
 class SmsTooManyTries(SmsCodeError):
     def __init__(self) -> None:
-        limit = rules.current().sms_max_tries
-        super().__init__(f"인증번호를 {limit}회 잘못 입력했습니다. 재전송을 눌러 새 인증번호를 받아주세요.")
+        super().__init__(
+            N_("인증번호를 %(limit)d회 잘못 입력했습니다. 재전송을 눌러 새 인증번호를 받아주세요."),
+            params={"limit": rules.current().sms_max_tries},
+        )
 
 
 class SmsResendTooSoon(SmsCodeError):
     status = 429
 
     def __init__(self, seconds: int) -> None:
-        super().__init__(f"재전송은 {seconds}초 후에 할 수 있습니다.")
+        super().__init__(N_("재전송은 %(seconds)d초 후에 할 수 있습니다."), params={"seconds": seconds})
         self.seconds = seconds
         self.retry_after = seconds
 
@@ -71,10 +79,15 @@ class SmsSendLimit(SmsCodeError):
     field = "phone"
 
     def __init__(self, wait: timedelta) -> None:
-        limit = rules.current().sms_max_sends_per_hour
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
         super().__init__(
-            f"이 번호로 1시간에 보낼 수 있는 인증번호({limit}회)를 모두 보냈습니다. {minutes}분 후 다시 시도해주세요."
+            N_(
+                "이 번호로 1시간에 보낼 수 있는 인증번호(%(limit)d회)를 모두 보냈습니다. "
+                "%(minutes)d분 후 다시 시도해주세요."
+            ),
+            params={
+                "limit": rules.current().sms_max_sends_per_hour,
+                "minutes": max(1, math.ceil(wait.total_seconds() / 60)),
+            },
         )
         self.retry_after = int(wait.total_seconds()) + 1
 
@@ -82,7 +95,7 @@ class SmsSendLimit(SmsCodeError):
 class SmsNotDelivered(SmsCodeError):
     status = 503
     retry_after = 5
-    message = "문자 발송에 실패했습니다. 잠시 후 재전송을 눌러주세요."
+    message = N_("문자 발송에 실패했습니다. 잠시 후 재전송을 눌러주세요.")
 
 
 def _code_hash(phone: str, code: str) -> str:
@@ -102,28 +115,41 @@ def _sends_since(phone: str, scope: str, since: datetime) -> tuple[int, datetime
     return int(count or 0), oldest
 
 
-def _deliver(phone: str, code: str, scope: str, channel: str, sender: str) -> None:
+def _deliver(phone: str, code: str, scope: str, channel: str, sender: str, lang: str) -> None:
     """Count, then send, under the number's lock (held until the caller's commit)."""
     locks.hold(f"sms:{phone}:{scope}")
     now = utcnow()
     count, oldest = _sends_since(phone, scope, now - HOUR)
     if count >= rules.current().sms_max_sends_per_hour:
         raise SmsSendLimit((oldest or now) + HOUR - now)
+    sender = text_in(lang, sender)  # the service's own name; a bank's stays as it is
     if channel == "ars":
-        body = f"[ARS 전화 · {sender}] 본인 확인 전화입니다. 인증번호는 {' '.join(code)} 입니다. 화면에 입력해주세요."
+        body = text_in(
+            lang,
+            N_("[ARS 전화 · %(sender)s] 본인 확인 전화입니다. 인증번호는 %(spoken)s 입니다. 화면에 입력해주세요."),
+            sender=sender,
+            spoken=" ".join(code),
+        )
     else:
-        body = f"[{sender}] 인증번호 [{code}]를 입력해주세요. 타인에게 절대 알려주지 마세요."
+        body = text_in(
+            lang,
+            N_("[%(sender)s] 인증번호 [%(code)s]를 입력해주세요. 타인에게 절대 알려주지 마세요."),
+            sender=sender,
+            code=code,
+        )
     try:
         send_message(phone, body, channel=channel, purpose="code", scope=scope)
     except SmsDeliveryFailed:
         raise SmsNotDelivered() from None
 
 
-def send_code(phone: str, scope: str, *, channel: str = "sms", sender: str = SERVICE_NAME) -> SmsChallenge:
+def send_code(
+    phone: str, scope: str, *, channel: str = "sms", sender: str = SERVICE_NAME, lang: str = KOREAN
+) -> SmsChallenge:
     """Send a new code and return its challenge (added to the current transaction)."""
     assert scope in SCOPES, scope
     code = _new_code()
-    _deliver(phone, code, scope, channel, sender)
+    _deliver(phone, code, scope, channel, sender, lang)
     now = utcnow()
     challenge = SmsChallenge(
         phone=phone,
@@ -148,7 +174,9 @@ def seconds_until_resend(challenge: SmsChallenge) -> int:
     return max(0, int(wait.total_seconds() + 0.999))
 
 
-def resend_code(challenge: SmsChallenge, *, channel: str = "sms", sender: str = SERVICE_NAME) -> SmsChallenge:
+def resend_code(
+    challenge: SmsChallenge, *, channel: str = "sms", sender: str = SERVICE_NAME, lang: str = KOREAN
+) -> SmsChallenge:
     """A new code for the same challenge: the old one stops working, tries start again."""
     if challenge.verified_at is not None:
         return challenge
@@ -159,7 +187,7 @@ def resend_code(challenge: SmsChallenge, *, channel: str = "sms", sender: str = 
     if wait > 0:
         raise SmsResendTooSoon(wait)
     code = _new_code()
-    _deliver(challenge.phone, code, challenge.purpose, channel, sender)
+    _deliver(challenge.phone, code, challenge.purpose, channel, sender, lang)
     now = utcnow()
     challenge.code_hash = _code_hash(challenge.phone, code)
     challenge.sent_at = now

@@ -11,6 +11,7 @@ from app.cloud.certificates import certificates_of, find_subscriber, state_of
 from app.cloud.devices import described, device_for_token, register_device
 from app.errors import ServiceError
 from app.extensions import db
+from app.i18n import N_, text_in
 from app.models import Certificate, Subscriber, WidgetTransaction
 from app.ra.orders import check_identity
 from app.sms.codes import check_code, resend_code, send_code
@@ -25,7 +26,7 @@ class NotTheRequestedPerson(ServiceError):
 
     field = "name"
     code = "identity_locked"
-    message = "이용기관에서 지정한 가입정보(이름·휴대폰번호·생년월일)로만 진행할 수 있습니다."
+    message = N_("이용기관에서 지정한 가입정보(이름·휴대폰번호·생년월일)로만 진행할 수 있습니다.")
 
 
 def requested_identity(transaction: WidgetTransaction) -> dict[str, str] | None:
@@ -56,7 +57,7 @@ def begin(transaction: WidgetTransaction, device_token: str | None) -> bool:
     device = device_for_token(device_token)
     if device is not None and not _is_requested_person(transaction, device.subscriber_id):
         advance(transaction, Step.IDENTIFY)
-        transaction.notice = "이용기관에서 지정한 분의 가입정보로 진행합니다."
+        transaction.notice = text_in(transaction.lang, N_("이용기관에서 지정한 분의 가입정보로 진행합니다."))
         db.session.commit()
         return False
     if device is not None:
@@ -68,7 +69,9 @@ def begin(transaction: WidgetTransaction, device_token: str | None) -> bool:
         return False
     advance(transaction, Step.IDENTIFY)
     if device_token:
-        transaction.notice = "자동연결이 해제되었거나 만료되었습니다. 가입정보를 입력해 다시 연결해주세요."
+        transaction.notice = text_in(
+            transaction.lang, N_("자동연결이 해제되었거나 만료되었습니다. 가입정보를 입력해 다시 연결해주세요.")
+        )
     db.session.commit()
     return bool(device_token)
 
@@ -88,7 +91,7 @@ def submit_identity(transaction: WidgetTransaction, *, name: str, phone: str, bi
         order = order_of(transaction)
         assert order is not None
         check_identity(order, name=name, phone=phone, birth_date=birth_date)
-    challenge = send_code(phone, "issue" if transaction.purpose == Flow.ISSUE else "login")
+    challenge = send_code(phone, "issue" if transaction.purpose == Flow.ISSUE else "login", lang=transaction.lang)
     transaction.identity = {"name": name, "phone": phone, "birth_date": birth_date.isoformat()}
     transaction.sms_challenge_id = challenge.id
     advance(transaction, Step.SMS)
@@ -101,7 +104,7 @@ def resend_sms(transaction: WidgetTransaction) -> None:
     require(transaction, Step.SMS)
     challenge = challenge_of(transaction)
     assert challenge is not None
-    resend_code(challenge)
+    resend_code(challenge, lang=transaction.lang)
     db.session.commit()
 
 

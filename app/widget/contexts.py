@@ -1,7 +1,8 @@
 """What each widget step shows: one context function per step, named in the step table.
 
 These only read. Anything that changes a transaction (handing the result to the RP
-included) happened in a service before the step is rendered.
+included) happened in a service before the step is rendered. Text they make is in the request's
+language (the transaction's: ``app.i18n``).
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from flask_babel import gettext
 
 from app import rules
 from app.banks import get_bank, list_banks
 from app.clock import utcnow
 from app.cloud.certificates import certificates_of, state_of, x509_of
-from app.cloud.devices import active_devices, described, is_phone
+from app.cloud.devices import active_devices, is_phone, shown, shown_description
 from app.cloud.history import history
 from app.contract import LOGIN, SIGN_TYPES
+from app.errors import N_
 from app.models import Certificate, WidgetTransaction
 from app.personal_info import mask_phone
 from app.pki.verifier import vid_of
@@ -30,24 +33,28 @@ from app.widget import keypad as keypads
 from app.widget import rotating_qr
 from app.widget.forms import IdentifyForm
 from app.widget.lookups import certificate_of, challenge_of, issuing_bank_of, rp_of, subscriber_of
-from app.widget.request_origin import origin_of
+from app.widget.request_origin import UNKNOWN_ADDRESS, origin_of
 from app.widget.sign_requests import sign_requests
 
 
 def start(transaction: WidgetTransaction) -> dict[str, Any]:
     """화면을 터치해주세요, named for what is asked: a login, a signature, or 인증서 관리."""
     if transaction.purpose == "manage":
-        return {"heading": "인증서 관리", "subtitle": "인증서 관리를 시작하려면 화면을 터치해주세요"}
+        return {"heading": gettext("인증서 관리"), "subtitle": gettext("인증서 관리를 시작하려면 화면을 터치해주세요")}
     if transaction.sign_type and transaction.sign_type != LOGIN:
-        label = SIGN_TYPES.get(transaction.sign_type, "전자서명")
-        return {"heading": "금융인증 전자서명", "subtitle": f"{label} 전자서명을 시작하려면 화면을 터치해주세요"}
+        known = transaction.sign_type in SIGN_TYPES
+        label = gettext(SIGN_TYPES[transaction.sign_type]) if known else gettext("전자서명")
+        return {
+            "heading": gettext("금융인증 전자서명"),
+            "subtitle": gettext("%(sign_type)s 전자서명을 시작하려면 화면을 터치해주세요", sign_type=label),
+        }
     return {}
 
 
 def consent(transaction: WidgetTransaction) -> dict[str, Any]:
     """Where 자동연결 will apply: cookies are kept per site, so the promise names the site."""
     client = rp_of(transaction)
-    return {"site_name": client.name if client and transaction.origin else "금융인증서비스"}
+    return {"site_name": client.name if client and transaction.origin else gettext("금융인증서비스")}
 
 
 def identify(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -59,10 +66,11 @@ def identify(transaction: WidgetTransaction) -> dict[str, Any]:
     if transaction.purpose != "issue":
         return {}
     bank = issuing_bank_of(transaction)
-    return {
-        "heading": "클라우드 가입/연결",
-        "subtitle": (f"{bank.name}에서 확인한 " if bank else "") + "가입정보(이름/휴대폰번호/생년월일)를 입력해주세요",
-    }
+    if bank is None:
+        subtitle = gettext("가입정보(이름/휴대폰번호/생년월일)를 입력해주세요")
+    else:
+        subtitle = gettext("%(bank)s에서 확인한 가입정보(이름/휴대폰번호/생년월일)를 입력해주세요", bank=bank.name)
+    return {"heading": gettext("클라우드 가입/연결"), "subtitle": subtitle}
 
 
 def sms(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -115,9 +123,12 @@ def sign_content(transaction: WidgetTransaction) -> dict[str, Any]:
             raw = base64.urlsafe_b64decode(content + "=" * (-len(content) % 4))
             if request.content_type == "binary":
                 fingerprint = hashlib.sha256(raw).hexdigest()[:16].upper()
-                items.append(f"데이터 {len(raw):,}바이트 (SHA-256 {fingerprint}…)")
+                size = f"{len(raw):,}"
+                items.append(
+                    gettext("데이터 %(size)s바이트 (SHA-256 %(fingerprint)s…)", size=size, fingerprint=fingerprint)
+                )
             else:
-                items.append(f"문서 해시 SHA-256 {raw.hex().upper()}")
+                items.append(gettext("문서 해시 SHA-256 %(hash)s", hash=raw.hex().upper()))
     return {"sign_items": items if shown else []}
 
 
@@ -161,13 +172,20 @@ def remote(transaction: WidgetTransaction) -> dict[str, Any]:
     """The PC's QR code — as an image only: the URL is never in the page as text."""
     if transaction.paired_at is not None or not transaction.qr_secret:
         return {}
-    return {"qr": qr_svg_inline(rotating_qr.qr_url(transaction), "휴대폰 인증용 QR 코드")}
+    return {"qr": qr_svg_inline(rotating_qr.qr_url(transaction), gettext("휴대폰 인증용 QR 코드"))}
 
 
 def pair(transaction: WidgetTransaction) -> dict[str, Any]:
     """The phone, before anything else: where the PC that started the request is, and what it
     asks to sign."""
-    return {"pc": origin_of(transaction), **sign_content(transaction)}
+    pc = origin_of(transaction)
+    return {
+        "pc": pc,
+        "pc_device": shown_description(pc.device),
+        "pc_address": gettext(UNKNOWN_ADDRESS) if pc.address == UNKNOWN_ADDRESS else pc.address,
+        "pc_network": gettext(pc.network),
+        **sign_content(transaction),
+    }
 
 
 def manage(transaction: WidgetTransaction) -> dict[str, Any]:
@@ -175,7 +193,7 @@ def manage(transaction: WidgetTransaction) -> dict[str, Any]:
     assert subscriber is not None
     return {
         "certificates": listed_certificates(transaction),
-        "devices": [(device, described(device), is_phone(device)) for device in active_devices(subscriber.id)],
+        "devices": [(device, shown(device), is_phone(device)) for device in active_devices(subscriber.id)],
         "history": history(subscriber.id),
     }
 
@@ -189,24 +207,29 @@ def delete_ask(transaction: WidgetTransaction) -> dict[str, Any]:
 def cert_detail(transaction: WidgetTransaction) -> dict[str, Any]:
     certificate = certificate_of(transaction)
     assert certificate is not None
-    return {"certificate": certificate, "details": certificate_details(certificate)}
+    return {"certificate": certificate, "details": certificate_details(certificate), "code_details": CODE_DETAILS}
+
+
+# 인증서 상세's labels: the ones whose values are codes are shown in a monospaced font.
+CODE_DETAILS = (N_("일련번호"), N_("SHA-256 지문"), N_("인증서 정책"))
 
 
 def certificate_details(certificate: Certificate) -> dict[str, str]:
-    """인증서 상세: what a careful user or a bank's help desk asks for."""
+    """인증서 상세: what a careful user or a bank's help desk asks for (Korean labels, marked for
+    translation; the template shows them in the page's language)."""
     parsed = x509_of(certificate)
     policies = ", ".join(
         info.policy_identifier.dotted_string
         for info in parsed.extensions.get_extension_for_class(x509.CertificatePolicies).value
     )
     return {
-        "발급 은행": certificate.bank.name,
-        "주체(Subject)": parsed.subject.rfc4514_string(),
-        "발급자": parsed.issuer.rfc4514_string(),
-        "일련번호": certificate.serial,
-        "인증서 정책": policies,
-        "유효기간": f"{certificate.not_before:%Y.%m.%d} ~ {certificate.not_after:%Y.%m.%d}",
-        "SHA-256 지문": parsed.fingerprint(hashes.SHA256()).hex(":").upper(),
+        N_("발급 은행"): certificate.bank.name,
+        N_("주체(Subject)"): parsed.subject.rfc4514_string(),
+        N_("발급자"): parsed.issuer.rfc4514_string(),
+        N_("일련번호"): certificate.serial,
+        N_("인증서 정책"): policies,
+        N_("유효기간"): f"{certificate.not_before:%Y.%m.%d} ~ {certificate.not_after:%Y.%m.%d}",
+        N_("SHA-256 지문"): parsed.fingerprint(hashes.SHA256()).hex(":").upper(),
     }
 
 
@@ -230,7 +253,7 @@ def closed(transaction: WidgetTransaction) -> dict[str, Any]:
     certificate = certificate_of(transaction)
     context: dict[str, Any] = {"handoff": _handoff(transaction), "result_code": code}
     if code == "800000" and not transaction.notice:
-        context["heading"] = "취소되었습니다"
+        context["heading"] = gettext("취소되었습니다")
     if certificate is not None and certificate.pin_failures >= rules.current().pin_max_failures:
         context["reissue_bank"] = certificate.bank
     return context

@@ -1,7 +1,9 @@
-"""Forms of the widget steps. Field rules come from ``personal_info``; messages are Korean."""
+"""Forms of the widget steps. Field rules come from ``personal_info``; labels and messages are Korean,
+translated where they are shown (``app.forms``)."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
@@ -14,13 +16,16 @@ class IdentifyForm(ParsedForm):
     """가입정보: 이름 / 휴대폰번호 / 생년월일."""
 
     name = StringField(
-        "이름", validators=[Length(max=60, message="이름은 30자 이내로 입력해주세요."), rule(normalise_name)]
+        lazy_gettext("이름"),
+        validators=[Length(max=60, message=lazy_gettext("이름은 30자 이내로 입력해주세요.")), rule(normalise_name)],
     )
     phone = StringField(
-        "휴대폰번호", validators=[Length(max=20, message="휴대폰번호를 확인해주세요."), rule(normalise_phone)]
+        lazy_gettext("휴대폰번호"),
+        validators=[Length(max=20, message=lazy_gettext("휴대폰번호를 확인해주세요.")), rule(normalise_phone)],
     )
     birth_date = StringField(
-        "생년월일", validators=[Length(max=10, message="생년월일 8자리를 입력해주세요."), rule(parse_birth_date)]
+        lazy_gettext("생년월일"),
+        validators=[Length(max=10, message=lazy_gettext("생년월일 8자리를 입력해주세요.")), rule(parse_birth_date)],
     )
 
 
@@ -29,29 +34,33 @@ SmsCodeForm = CodeForm
 
 
 class ConsentForm(FlaskForm):
-    auto_connect = BooleanField("자동연결")
+    auto_connect = BooleanField(lazy_gettext("자동연결"))
 
 
 class PairForm(FlaskForm):
     """휴대폰으로 인증, on the phone: the same 확인 코드, and — when the PC is on another network —
     the person's word that they started the request themselves (required by the service)."""
 
-    started_here = BooleanField("PC에서 이 요청을 제가 직접 시작했습니다")
+    started_here = BooleanField(lazy_gettext("PC에서 이 요청을 제가 직접 시작했습니다"))
 
 
 class CertificateForm(FlaskForm):
-    certificate_id = IntegerField("인증서", validators=[InputRequired("인증서를 선택해주세요.")])
+    certificate_id = IntegerField(
+        lazy_gettext("인증서"), validators=[InputRequired(lazy_gettext("인증서를 선택해주세요."))]
+    )
 
 
 class KeyForm(FlaskForm):
-    key = StringField("키", validators=[DataRequired("키를 눌러주세요."), Length(max=40)])
+    key = StringField(lazy_gettext("키"), validators=[DataRequired(lazy_gettext("키를 눌러주세요.")), Length(max=40)])
 
 
 class EntryForm(FlaskForm):
     """A whole PIN entry from the keypad with JavaScript: the pressed keys' tokens, in order,
     separated by commas (tokens are URL-safe base64, without commas)."""
 
-    entry = StringField("비밀번호", validators=[DataRequired("비밀번호를 입력해주세요."), Length(max=200)])
+    entry = StringField(
+        lazy_gettext("비밀번호"), validators=[DataRequired(lazy_gettext("비밀번호를 입력해주세요.")), Length(max=200)]
+    )
 
     @property
     def tokens(self) -> list[str]:
@@ -62,17 +71,17 @@ class IssueStartForm(FlaskForm):
     """참조번호 + 인가코드, carried from the bank (or typed by an integrator)."""
 
     ref_num = StringField(
-        "참조번호",
+        lazy_gettext("참조번호"),
         validators=[
-            DataRequired("참조번호를 입력해주세요."),
-            Regexp(r"^[0-9]{8}$", message="참조번호는 숫자 8자리입니다."),
+            DataRequired(lazy_gettext("참조번호를 입력해주세요.")),
+            Regexp(r"^[0-9]{8}$", message=lazy_gettext("참조번호는 숫자 8자리입니다.")),
         ],
     )
     auth_code = StringField(
-        "인가코드",
+        lazy_gettext("인가코드"),
         validators=[
-            DataRequired("인가코드를 입력해주세요."),
-            Regexp(r"^[0-9]{10}$", message="인가코드는 숫자 10자리입니다."),
+            DataRequired(lazy_gettext("인가코드를 입력해주세요.")),
+            Regexp(r"^[0-9]{10}$", message=lazy_gettext("인가코드는 숫자 10자리입니다.")),
         ],
     )
 
@@ -82,13 +91,13 @@ class AutoConnectForm(FlaskForm):
 
 
 class DeviceForm(FlaskForm):
-    device_id = IntegerField("기기", validators=[InputRequired("기기를 선택해주세요.")])
+    device_id = IntegerField(lazy_gettext("기기"), validators=[InputRequired(lazy_gettext("기기를 선택해주세요."))])
 
 
 class RenewForm(FlaskForm):
     """갱신: a certificate with a VID asks for the 주민등록번호 again (checked, never stored)."""
 
     rrn = StringField(
-        "주민등록번호",
-        validators=[Optional(), Regexp(r"^\d{6}-?\d{7}$", message="주민등록번호 13자리를 입력해주세요.")],
+        lazy_gettext("주민등록번호"),
+        validators=[Optional(), Regexp(r"^\d{6}-?\d{7}$", message=lazy_gettext("주민등록번호 13자리를 입력해주세요."))],
     )

@@ -14,6 +14,7 @@ from app.cloud.certificates import x509_of
 from app.cloud.devices import register_device
 from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import db
+from app.i18n import N_, message_in, text_in
 from app.models import RpClient, WidgetTransaction
 from app.ra.orders import open_order, redeem_order
 from app.widget import keypad as keypads
@@ -58,7 +59,7 @@ def submit_new_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     try:
         check_new_pin(pin, date.fromisoformat(identity["birth_date"]))
     except PinRuleViolation as violation:
-        return KeyOutcome(finished_entry=True, error=violation.message)
+        return KeyOutcome(finished_entry=True, error=message_in(transaction.lang, violation))
     transaction.pending_pin = keypads.seal_pin(pin, transaction.id)
     advance(transaction, Step.CONFIRM_PIN)
     fresh_keypad(transaction, KeypadUse.CONFIRM)
@@ -74,7 +75,10 @@ def submit_confirmation(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
         advance(transaction, Step.NEW_PIN)
         fresh_keypad(transaction, KeypadUse.NEW)
         return KeyOutcome(
-            finished_entry=True, error="두 번 입력한 비밀번호가 일치하지 않습니다. 처음부터 다시 입력해주세요."
+            finished_entry=True,
+            error=text_in(
+                transaction.lang, N_("두 번 입력한 비밀번호가 일치하지 않습니다. 처음부터 다시 입력해주세요.")
+            ),
         )
     # Committed first (with the fresh keypad ``press_key`` gave): if the issuance fails
     # (``IssuanceFailed``: nothing of it remains, the order stays unused) the person retypes the

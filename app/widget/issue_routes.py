@@ -10,6 +10,7 @@ from app import ratelimit
 from app.browser import browser_id
 from app.errors import ServiceError
 from app.forms import parsed
+from app.i18n import message_of
 from app.rendering import attach_error, go_to, into_main, render_page
 from app.widget import issuance
 from app.widget.forms import AutoConnectForm, IssueStartForm
@@ -31,7 +32,7 @@ def issue() -> ResponseReturnValue:
         transaction = issuance.start(form.ref_num.data, form.auth_code.data, browser_id())
     except ServiceError as error:
         # This page is before any transaction: the refusal goes on its own form.
-        attach_error(form, error.field or "ref_num", error.message)
+        attach_error(form, error.field or "ref_num", message_of(error))
         response = into_main(render_page(ISSUE_START, layout="widget", status=error.status, form=form))
         if error.retry_after is not None:
             response.headers["Retry-After"] = str(error.retry_after)

@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.keyed_hash import seal_value, unseal_value
 from app.rules import PIN_LENGTH
 
@@ -27,7 +27,7 @@ class UnknownKey(ServiceError):
 
     field = "pin"
     code = "unknown_key"
-    message = "키패드가 바뀌었습니다. 다시 입력해주세요."
+    message = N_("키패드가 바뀌었습니다. 다시 입력해주세요.")
 
 
 @dataclass(frozen=True)

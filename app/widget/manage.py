@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 
 from app.cloud.certificates import WrongPin, change_pin, delete_certificate, state_of, unlock_private_key
-from app.cloud.devices import described, revoke_device
+from app.cloud.devices import revoke_device, shown
 from app.cloud.pin_rules import PinRuleViolation, check_new_pin
 from app.extensions import db
+from app.i18n import N_, message_in, text_in
 from app.models import Certificate, Device, WidgetTransaction
 from app.step_machine import IllegalMove
 from app.widget import keypad as keypads
@@ -28,7 +29,7 @@ def open_manage(transaction: WidgetTransaction) -> None:
     """인증서 관리 from a login's certificate list (there must be a cloud account to manage)."""
     require(transaction, Step.SELECT, Step.NOCERT)
     if subscriber_of(transaction) is None:
-        raise IllegalMove("클라우드에 가입된 인증서가 없어 관리할 수 없습니다. 먼저 은행에서 발급받아주세요.")
+        raise IllegalMove(N_("클라우드에 가입된 인증서가 없어 관리할 수 없습니다. 먼저 은행에서 발급받아주세요."))
     advance(transaction, Step.MANAGE)
     transaction.notice = None
     db.session.commit()
@@ -68,10 +69,12 @@ def _usable(transaction: WidgetTransaction, certificate_id: int) -> Certificate:
     certificate = own_certificate(transaction, certificate_id)
     state = state_of(certificate)
     if not state.usable:
-        raise CertificateNotSelectable(
-            f"{state.label}된 인증서는 비밀번호를 변경하거나 삭제할 수 없습니다. "
-            f"{certificate.bank.name}에서 재발급받아주세요."
-        )
+        message = {
+            "잠김": N_("잠김된 인증서는 비밀번호를 변경하거나 삭제할 수 없습니다. %(bank)s에서 재발급받아주세요."),
+            "만료": N_("만료된 인증서는 비밀번호를 변경하거나 삭제할 수 없습니다. %(bank)s에서 재발급받아주세요."),
+            "폐지": N_("폐지된 인증서는 비밀번호를 변경하거나 삭제할 수 없습니다. %(bank)s에서 재발급받아주세요."),
+        }[state.label]
+        raise CertificateNotSelectable(message, params={"bank": certificate.bank.name})
     return certificate
 
 
@@ -106,10 +109,10 @@ def disconnect(transaction: WidgetTransaction, device_id: int) -> bool:
     require(transaction, Step.MANAGE)
     device = db.session.get(Device, device_id)
     if device is None or device.subscriber_id != transaction.subscriber_id:
-        raise CertificateNotSelectable("선택할 수 없는 기기입니다.")
+        raise CertificateNotSelectable(N_("선택할 수 없는 기기입니다."))
     revoke_device(device)
     this_browser = transaction.device_id == device.id
-    transaction.notice = f"{described(device)}의 자동연결을 해제했습니다."
+    transaction.notice = text_in(transaction.lang, N_("%(device)s의 자동연결을 해제했습니다."), device=shown(device))
     db.session.commit()
     return this_browser
 
@@ -144,7 +147,7 @@ def _back_to_list_with(transaction: WidgetTransaction, notice: str) -> KeyOutcom
 
 def _wrong_pin(transaction: WidgetTransaction, wrong: WrongPin) -> KeyOutcome:
     if wrong.locked:
-        return _back_to_list_with(transaction, wrong.message)
+        return _back_to_list_with(transaction, message_in(transaction.lang, wrong))
     return retry_after_wrong_pin(wrong)
 
 
@@ -175,9 +178,9 @@ def submit_new_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     try:
         check_new_pin(pin, _certificate(transaction).subscriber.birth_date)
         if pin == _pending(transaction).get("current"):
-            raise PinRuleViolation("지금 비밀번호와 다른 비밀번호를 입력해주세요.")
+            raise PinRuleViolation(N_("지금 비밀번호와 다른 비밀번호를 입력해주세요."))
     except PinRuleViolation as violation:
-        return KeyOutcome(finished_entry=True, error=violation.message)
+        return KeyOutcome(finished_entry=True, error=message_in(transaction.lang, violation))
     _keep(transaction, new=pin)
     advance(transaction, Step.CHANGE_CONFIRM)
     fresh_keypad(transaction, KeypadUse.CONFIRM)
@@ -192,13 +195,18 @@ def submit_new_pin_again(transaction: WidgetTransaction, pin: str) -> KeyOutcome
         advance(transaction, Step.CHANGE_NEW)
         fresh_keypad(transaction, KeypadUse.NEW)
         return KeyOutcome(
-            finished_entry=True, error="두 번 입력한 비밀번호가 일치하지 않습니다. 새 비밀번호를 다시 입력해주세요."
+            finished_entry=True,
+            error=text_in(
+                transaction.lang, N_("두 번 입력한 비밀번호가 일치하지 않습니다. 새 비밀번호를 다시 입력해주세요.")
+            ),
         )
     try:
         change_pin(_certificate(transaction), pending["current"], pin)
     except WrongPin as wrong:
         return _wrong_pin(transaction, wrong)
-    return _back_to_list_with(transaction, "비밀번호를 변경했습니다. 다음부터 새 비밀번호를 입력해주세요.")
+    return _back_to_list_with(
+        transaction, text_in(transaction.lang, N_("비밀번호를 변경했습니다. 다음부터 새 비밀번호를 입력해주세요."))
+    )
 
 
 @on_entry(Step.DELETE_CONFIRM)
@@ -210,4 +218,9 @@ def submit_delete(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     except WrongPin as wrong:
         return _wrong_pin(transaction, wrong)
     transaction.certificate_id = None
-    return _back_to_list_with(transaction, f"{certificate.bank.name} 인증서를 클라우드에서 삭제했습니다(폐지됨).")
+    return _back_to_list_with(
+        transaction,
+        text_in(
+            transaction.lang, N_("%(bank)s 인증서를 클라우드에서 삭제했습니다(폐지됨)."), bank=certificate.bank.name
+        ),
+    )

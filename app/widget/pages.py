@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from app.browser import known_browser_id
 from app.cloud.devices import COOKIE_NAME, cookie_max_age
@@ -20,15 +21,29 @@ from app.contract import BAD_REQUEST, SIGN_TYPES
 from app.errors import ServiceError
 from app.extensions import db
 from app.forms import InvalidForm
+from app.i18n import message_of, use_language
 from app.models import WidgetTransaction
 from app.rendering import attach_error, into_main, push_step, render_page, wants_partial
+from app.rules import PIN_LENGTH
 from app.security_headers import allow_framing_by
-from app.step_machine import IllegalMove
+from app.step_machine import IllegalMove, is_record_id
 from app.widget import cloud_access, transactions
 from app.widget.lookups import rp_of
 from app.widget.steps import Step, spec
 
 bp = Blueprint("widget", __name__, url_prefix="/widget")
+
+
+@bp.url_value_preprocessor
+def speak_the_transactions_language(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A transaction's pages speak its language (``lang`` of the SDK's request), and so do the
+    errors of its requests — a stale CSRF token is refused before any view runs. The view loads
+    the same row again from the session's identity map."""
+    transaction_id = (values or {}).get("transaction_id")
+    if is_record_id(transaction_id):
+        transaction = db.session.get(WidgetTransaction, transaction_id)
+        if transaction is not None:
+            use_language(transaction.lang)
 
 
 def current_transaction(transaction_id: str) -> WidgetTransaction:
@@ -43,15 +58,17 @@ def allow_framing(transaction: WidgetTransaction) -> None:
 
 
 def render_step(transaction: WidgetTransaction, *, status: int = 200, **extra: Any) -> Response:
-    """The transaction's current step, as its partial or as the full widget page."""
+    """The transaction's current step, as its partial or as the full widget page, in the
+    transaction's language."""
+    use_language(transaction.lang)
     allow_framing(transaction)
     step = spec(transaction)
     context: dict[str, Any] = {
         "tx": transaction,
-        "heading": step.heading,
-        "subtitle": step.subtitle,
+        "heading": gettext(step.heading),
+        "subtitle": gettext(step.subtitle, pin_length=PIN_LENGTH) if step.subtitle else "",
         "rp": rp_of(transaction),
-        "sign_type_label": SIGN_TYPES.get(transaction.sign_type or "", ""),
+        "sign_type_label": gettext(SIGN_TYPES[transaction.sign_type]) if transaction.sign_type in SIGN_TYPES else "",
         **_close_context(transaction),
     }
     if step.form is not None:
@@ -117,16 +134,16 @@ def _error_context(transaction: WidgetTransaction, error: ServiceError) -> dict[
         if step.form is not None and isinstance(error.form, step.form):
             return {"form": error.form}
         if step.form is not None:
-            return {"flow_error": IllegalMove.message}  # another step's form: an old tab
+            return {"flow_error": message_of(IllegalMove())}  # another step's form: an old tab
         return {"flow_error": error.first_message()}
     if step.keypad is not None and error.field == "pin":
-        return {"pin_error": error.message}
+        return {"pin_error": message_of(error)}
     if step.form is not None and error.field and request.method == "POST":
         form = step.form()
         if error.field in form:
-            attach_error(form, error.field, error.message)
+            attach_error(form, error.field, message_of(error))
             return {"form": form}
-    return {"flow_error": error.message}
+    return {"flow_error": message_of(error)}
 
 
 @bp.errorhandler(ServiceError)
@@ -146,7 +163,7 @@ def show_error(error: ServiceError) -> ResponseReturnValue:
             "partials/widget/problem.html",
             layout="widget",
             status=error.status,
-            message=error.message,
+            message=message_of(error),
             sdk_code=error.sdk_code or BAD_REQUEST,
         )
     else:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from app.cloud.certificates import WrongPin
 from app.extensions import db
 from app.models import WidgetTransaction
@@ -87,8 +89,9 @@ def fresh_keypad(transaction: WidgetTransaction, use: KeypadUse | None = None) -
 
 def retry_after_wrong_pin(wrong: WrongPin) -> KeyOutcome:
     """비밀번호 n/5회 오류, with a warning when one more locks the certificate (the caller
-    handles the lock itself)."""
-    error = f"비밀번호 {wrong.failures}/{wrong.limit}회 오류"
+    handles the lock itself), in the request's language."""
     if wrong.limit - wrong.failures == 1:
-        error += " · 1회 더 틀리면 인증서가 잠깁니다."
+        error = gettext("비밀번호 %(failures)d/%(limit)d회 오류 · 1회 더 틀리면 인증서가 잠깁니다.", **wrong.params)
+    else:
+        error = gettext("비밀번호 %(failures)d/%(limit)d회 오류", **wrong.params)
     return KeyOutcome(finished_entry=True, error=error)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext
 from sqlalchemy import update
 
 from app import contract
 from app.clock import utcnow
 from app.errors import ServiceError
 from app.extensions import db
+from app.i18n import N_
 from app.models import WidgetTransaction
 from app.step_machine import is_record_id
 from app.widget import rotating_qr
@@ -42,13 +44,13 @@ from app.widget.transactions import (
 class QrExpired(ServiceError):
     status = 410
     code = "qr_expired"
-    message = "QR 코드가 만료되었습니다. PC 화면에 보이는 새 QR 코드를 찍어주세요."
+    message = N_("QR 코드가 만료되었습니다. PC 화면에 보이는 새 QR 코드를 찍어주세요.")
 
 
 class QrUsed(ServiceError):
     status = 409
     code = "qr_used"
-    message = "이미 사용된 QR 코드입니다. PC 화면에서 처음부터 다시 시작해주세요."
+    message = N_("이미 사용된 QR 코드입니다. PC 화면에서 처음부터 다시 시작해주세요.")
 
 
 class PhoneNotAllowed(ServiceError):
@@ -58,14 +60,18 @@ class PhoneNotAllowed(ServiceError):
     code = "remote_not_allowed"
 
     def __init__(self, transaction: WidgetTransaction) -> None:
-        label = contract.SIGN_TYPES.get(transaction.sign_type or "", "이")
-        super().__init__(f"{label} 요청은 휴대폰으로 인증할 수 없습니다. 이 PC에서 진행해주세요.")
+        label = contract.SIGN_TYPES.get(transaction.sign_type or "")
+        if label is None:
+            super().__init__(N_("이 요청은 휴대폰으로 인증할 수 없습니다. 이 PC에서 진행해주세요."))
+        else:
+            message = N_("%(sign_type)s 요청은 휴대폰으로 인증할 수 없습니다. 이 PC에서 진행해주세요.")
+            super().__init__(message, params={"sign_type": lazy_gettext(label)})
 
 
 class StartedHereNotConfirmed(ServiceError):
     field = "started_here"
     code = "started_here_not_confirmed"
-    message = "다른 곳에서 시작된 요청입니다. 직접 시작한 요청이 맞을 때만 확인란을 선택하고 계속해주세요."
+    message = N_("다른 곳에서 시작된 요청입니다. 직접 시작한 요청이 맞을 때만 확인란을 선택하고 계속해주세요.")
 
 
 CLIENT_ADDRESS_LENGTH = 64
@@ -104,7 +110,7 @@ def continue_on_pc(transaction: WidgetTransaction) -> None:
     """이 PC에서 계속: back where the PC was, while no phone has claimed the request."""
     require(transaction, Step.REMOTE)
     if transaction.paired_at is not None:
-        raise QrUsed("휴대폰에서 인증을 진행하고 있습니다. 휴대폰에서 마치거나 취소해주세요.")
+        raise QrUsed(N_("휴대폰에서 인증을 진행하고 있습니다. 휴대폰에서 마치거나 취소해주세요."))
     transaction.qr_secret = None
     advance(transaction, Step.SELECT if transaction.subscriber_id else Step.IDENTIFY)
     db.session.commit()

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.cloud.devices import label_from_user_agent
+from app.errors import N_
 from app.models import WidgetTransaction
 from app.widget.lookups import parent_of
 
-SAME_NETWORK = "같은 네트워크"
-OTHER_NETWORK = "다른 네트워크"
-UNKNOWN_ADDRESS = "알 수 없음"
+SAME_NETWORK = N_("같은 네트워크")
+OTHER_NETWORK = N_("다른 네트워크")
+UNKNOWN_ADDRESS = N_("알 수 없음")
 # Addresses of a LAN reached without NAT (RFC 1918, and loopback for a developer's machine).
 _LAN_RANGES = tuple(
     ipaddress.ip_network(net) for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8")
@@ -60,8 +61,8 @@ def same_network(first: str | None, second: str | None) -> bool:
 class RequestOrigin:
     """What the phone shows about the PC that started the request."""
 
-    device: str  # browser · OS, e.g. "Chrome · Windows"
-    address: str
+    device: str  # browser · OS, e.g. "Chrome · Windows" (in Korean words: shown translated)
+    address: str  # or UNKNOWN_ADDRESS
     same_network: bool
     started_at: datetime | None  # when the PC began 휴대폰으로 인증 (naive UTC)
 

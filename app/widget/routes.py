@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.exceptions import NotFound
 
 from app import ratelimit
@@ -48,7 +49,9 @@ def show(transaction_id: str) -> ResponseReturnValue:
         return first_screen(transaction)
     past_step = request.args.get("at", transaction.step) != transaction.step  # Back, or an old tab
     return render_step(
-        transaction, banks_open=request.args.get("banks") == "1", flow_error=BACK_TO_CURRENT if past_step else None
+        transaction,
+        banks_open=request.args.get("banks") == "1",
+        flow_error=gettext(BACK_TO_CURRENT) if past_step else None,
     )
 
 
@@ -138,7 +141,7 @@ def keypad(transaction_id: str) -> ResponseReturnValue:
     ratelimit.check("keypad-ip")
     form = KeyForm()
     if not form.validate_on_submit():
-        return step_response(transaction, status=422, pin_error="키를 다시 눌러주세요.")
+        return step_response(transaction, status=422, pin_error=gettext("키를 다시 눌러주세요."))
     outcome = press_key(transaction, form.key.data)
     return step_response(transaction, status=422 if outcome.error else 200, pin_error=outcome.error)
 
@@ -151,7 +154,7 @@ def pin_entry(transaction_id: str) -> ResponseReturnValue:
     ratelimit.check("keypad-ip")
     form = EntryForm()
     if not form.validate_on_submit():
-        return step_response(transaction, status=422, pin_error="비밀번호를 다시 입력해주세요.")
+        return step_response(transaction, status=422, pin_error=gettext("비밀번호를 다시 입력해주세요."))
     outcome = submit_entry(transaction, form.tokens)
     return step_response(transaction, status=422 if outcome.error else 200, pin_error=outcome.error)
 

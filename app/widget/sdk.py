@@ -29,7 +29,7 @@ from flask import current_app
 
 from app import contract, ratelimit
 from app.api_json import given_or
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.models import WidgetTransaction
 from app.personal_info import hidden_character, normalise_name, normalise_phone, parse_birth_date
 from app.rp.clients import client_for_sdk
@@ -66,7 +66,7 @@ def open_for_rp(body: dict[str, Any], *, origin: str, browser_id: str) -> Widget
             _text(body.get("refNum"), "refNum"), _text(body.get("authCode"), "authCode"), browser_id, **common
         )
     if op != "sign":
-        raise BadSdkRequest(f"알 수 없는 요청입니다({str(op)[:20]}).", field="op")
+        raise BadSdkRequest(N_("알 수 없는 요청입니다(%(op)s)."), params={"op": str(op)[:20]}, field="op")
     requests = parse_sign_requests(body)
     options["requests"] = [request.as_json() for request in requests]
     texts = [text for request in requests if request.content_type == "plainText" for text in request.contents]
@@ -85,20 +85,20 @@ def _language(value: object) -> str:
     if value in (None, ""):
         return "kor"
     if value not in LANGUAGES:
-        raise BadSdkRequest("lang은 'kor' 또는 'eng'여야 합니다.", field="lang")
+        raise BadSdkRequest(N_("lang은 'kor' 또는 'eng'여야 합니다."), field="lang")
     return str(value)
 
 
 def _text(value: object, field: str, limit: int = 40) -> str:
     if not isinstance(value, str) or not 0 < len(value) <= limit:
-        raise BadSdkRequest(f"{field} 값이 올바르지 않습니다.", field=field)
+        raise BadSdkRequest(N_("%(field)s 값이 올바르지 않습니다."), params={"field": field}, field=field)
     return value
 
 
 def _flag(item: dict[str, Any], name: str, default: bool) -> bool:
     value = item.get(name, default)
     if not isinstance(value, bool):
-        raise BadSdkRequest(f"{name}은(는) true 또는 false여야 합니다.", field=name)
+        raise BadSdkRequest(N_("%(field)s은(는) true 또는 false여야 합니다."), params={"field": name}, field=name)
     return value
 
 
@@ -108,40 +108,43 @@ def parse_sign_requests(body: dict[str, Any]) -> list[SignRequest]:
     if items is None:
         items = [{"signType": body.get("signType"), "contentType": "plainText", "contents": body.get("plainTexts")}]
     if not isinstance(items, list) or not items:
-        raise BadSdkRequest("서명할 요청이 없습니다.", field="requests")
+        raise BadSdkRequest(N_("서명할 요청이 없습니다."), field="requests")
     requests = [parse_sign_request(item) for item in items]
     if sum(len(request.contents) for request in requests) > MAX_CONTENTS:
-        raise BadSdkRequest(f"한 번에 서명할 수 있는 내용은 {MAX_CONTENTS}개까지입니다.", field="contents")
+        raise BadSdkRequest(
+            N_("한 번에 서명할 수 있는 내용은 %(limit)d개까지입니다."), params={"limit": MAX_CONTENTS}, field="contents"
+        )
     return requests
 
 
 def parse_sign_request(item: object) -> SignRequest:
     """One parameter object; see the module's docstring for the fields."""
     if not isinstance(item, dict):
-        raise BadSdkRequest("서명 요청 형식이 올바르지 않습니다.", field="requests")
+        raise BadSdkRequest(N_("서명 요청 형식이 올바르지 않습니다."), field="requests")
     sign_type = given_or(item.get("signType"), contract.LOGIN)
     if not isinstance(sign_type, str) or sign_type not in contract.SIGN_TYPES:
-        raise BadSdkRequest("signType은 01~08 또는 99여야 합니다.", field="signType")
+        raise BadSdkRequest(N_("signType은 01~08 또는 99여야 합니다."), field="signType")
     signature_format = given_or(item.get("format"), "CMS")
     if signature_format not in ("CMS", "PKCS1"):
-        raise BadSdkRequest("signFormat.type은 CMS 또는 PKCS1이어야 합니다.", field="format")
+        raise BadSdkRequest(N_("signFormat.type은 CMS 또는 PKCS1이어야 합니다."), field="format")
     algorithm = given_or(item.get("algorithm"), "RSASSA-PKCS1-v1_5_SHA256")
     if not isinstance(algorithm, str) or algorithm not in ALGORITHMS:
         raise BadSdkRequest(
-            "algorithms는 RSASSA-PKCS1-v1_5_SHA256 또는 RSASSA-PSS_SHA256_MGF_SHA256이어야 합니다.", field="algorithm"
+            N_("algorithms는 RSASSA-PKCS1-v1_5_SHA256 또는 RSASSA-PSS_SHA256_MGF_SHA256이어야 합니다."),
+            field="algorithm",
         )
     without_content = _flag(item, "withoutContent", True)
     general_syntax = _flag(item, "generalSyntax", True)
     time = given_or(item.get("time"), "CLOUD_SERVER")
     if signature_format == "PKCS1" and (not without_content or not general_syntax or time != "CLOUD_SERVER"):
         raise BadSdkRequest(
-            "PKCS1 서명은 내용·서명 시각을 담지 않습니다. CMSInfo 옵션은 CMS에만 쓸 수 있습니다.", field="CMSInfo"
+            N_("PKCS1 서명은 내용·서명 시각을 담지 않습니다. CMSInfo 옵션은 CMS에만 쓸 수 있습니다."), field="CMSInfo"
         )
     if time != "CLOUD_SERVER":
         parse_sdk_time(time)
     encoding = given_or(item.get("encoding"), "UTF-8")
     if encoding not in ("UTF-8", "EUC-KR"):
-        raise BadSdkRequest("encoding은 UTF-8 또는 EUC-KR이어야 합니다.", field="encoding")
+        raise BadSdkRequest(N_("encoding은 UTF-8 또는 EUC-KR이어야 합니다."), field="encoding")
     content_type = given_or(item.get("contentType"), "plainText")
     contents = _contents(content_type, item.get("contents"), sign_type)
     request = SignRequest(
@@ -160,7 +163,7 @@ def parse_sign_request(item: object) -> SignRequest:
         try:
             request.signed_bytes(WidgetTransaction(rp_org_code="", nonce=""))
         except UnicodeEncodeError:
-            raise BadSdkRequest("EUC-KR로 나타낼 수 없는 글자가 있습니다.", field="plainTexts") from None
+            raise BadSdkRequest(N_("EUC-KR로 나타낼 수 없는 글자가 있습니다."), field="plainTexts") from None
     return request
 
 
@@ -168,14 +171,16 @@ def _contents(content_type: object, contents: object, sign_type: str) -> tuple[s
     if contents is None and content_type == "plainText" and sign_type == contract.LOGIN:
         contents = [contract.SIGN_TYPES[contract.LOGIN]]
     if not isinstance(contents, list) or not 1 <= len(contents) <= MAX_CONTENTS:
-        raise BadSdkRequest(f"서명할 내용은 1~{MAX_CONTENTS}개여야 합니다.", field="contents")
+        raise BadSdkRequest(
+            N_("서명할 내용은 1~%(limit)d개여야 합니다."), params={"limit": MAX_CONTENTS}, field="contents"
+        )
     if content_type == "plainText":
         return tuple(checked_text(text) for text in contents)
     if content_type == "binary":
         return tuple(_base64url(value, "binaries", max_bytes=MAX_BINARY_BYTES) for value in contents)
     if content_type == "hash":
         return tuple(_base64url(value, "hashes", exact_bytes=HASH_BYTES) for value in contents)
-    raise BadSdkRequest("content는 plainText, binary, hash 중 하나여야 합니다.", field="content")
+    raise BadSdkRequest(N_("content는 plainText, binary, hash 중 하나여야 합니다."), field="content")
 
 
 def checked_text(text: object) -> str:
@@ -183,29 +188,42 @@ def checked_text(text: object) -> str:
     (``personal_info.hidden_character``, lines and tabs allowed): bidi overrides such as U+202E
     could make the text shown differ from the text signed."""
     if not isinstance(text, str) or not 0 < len(text) <= MAX_TEXT_LENGTH:
-        raise BadSdkRequest(f"plainTexts는 문자열(각 1~{MAX_TEXT_LENGTH}자)이어야 합니다.", field="plainTexts")
+        raise BadSdkRequest(
+            N_("plainTexts는 문자열(각 1~%(limit)d자)이어야 합니다."),
+            params={"limit": MAX_TEXT_LENGTH},
+            field="plainTexts",
+        )
     text = unicodedata.normalize("NFC", text)
     hidden = hidden_character(text, multiline=True)
     if hidden is not None:
         raise BadSdkRequest(
-            f"plainTexts에 화면에 보이지 않는 제어 문자(U+{ord(hidden):04X})가 있습니다. "
-            "보이는 글자만 서명할 수 있습니다.",
+            N_(
+                "plainTexts에 화면에 보이지 않는 제어 문자(U+%(code_point)04X)가 있습니다. "
+                "보이는 글자만 서명할 수 있습니다."
+            ),
+            params={"code_point": ord(hidden)},
             field="plainTexts",
         )
     return text
 
 
+def _not_base64url(field: str) -> BadSdkRequest:
+    return BadSdkRequest(N_("%(field)s는 base64url 문자열이어야 합니다."), params={"field": field}, field=field)
+
+
 def _base64url(value: object, field: str, *, max_bytes: int | None = None, exact_bytes: int | None = None) -> str:
     if not isinstance(value, str) or not _BASE64URL.fullmatch(value):
-        raise BadSdkRequest(f"{field}는 base64url 문자열이어야 합니다.", field=field)
+        raise _not_base64url(field)
     try:
         decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
-        raise BadSdkRequest(f"{field}는 base64url 문자열이어야 합니다.", field=field) from None
+        raise _not_base64url(field) from None
     if exact_bytes is not None and len(decoded) != exact_bytes:
-        raise BadSdkRequest(f"{field}는 SHA-256 해시({exact_bytes}바이트)여야 합니다.", field=field)
+        message = N_("%(field)s는 SHA-256 해시(%(bytes)d바이트)여야 합니다.")
+        raise BadSdkRequest(message, params={"field": field, "bytes": exact_bytes}, field=field)
     if max_bytes is not None and not 0 < len(decoded) <= max_bytes:
-        raise BadSdkRequest(f"{field}는 1~{max_bytes}바이트여야 합니다.", field=field)
+        message = N_("%(field)s는 1~%(bytes)d바이트여야 합니다.")
+        raise BadSdkRequest(message, params={"field": field, "bytes": max_bytes}, field=field)
     return value
 
 
@@ -214,7 +232,7 @@ def parse_view(view: object) -> dict[str, Any]:
     if view in (None, {}):
         return {}
     if not isinstance(view, dict):
-        raise BadSdkRequest("view 형식이 올바르지 않습니다.", field="view")
+        raise BadSdkRequest(N_("view 형식이 올바르지 않습니다."), field="view")
     checked: dict[str, Any] = {
         "lastAccessCert": _flag(view, "lastAccessCert", False),
         "enableTextView": _flag(view, "enableTextView", False),
@@ -222,12 +240,13 @@ def parse_view(view: object) -> dict[str, Any]:
     serial = view.get("certSeqNum")
     if serial not in (None, ""):
         if not isinstance(serial, str) or not re.fullmatch(r"[0-9A-Fa-f]{1,40}", serial):
-            raise BadSdkRequest("view.certSeqNum은 인증서 일련번호(16진수)여야 합니다.", field="certSeqNum")
+            raise BadSdkRequest(N_("view.certSeqNum은 인증서 일련번호(16진수)여야 합니다."), field="certSeqNum")
         checked["certSeqNum"] = serial.upper()
     oid = view.get("oid")
     if oid not in (None, "") and oid != current_app.config["POLICY_OID"]:
         raise BadSdkRequest(
-            f"이 서비스의 금융인증서 정책은 {current_app.config['POLICY_OID']}입니다. 다른 정책의 인증서는 없습니다.",
+            N_("이 서비스의 금융인증서 정책은 %(oid)s입니다. 다른 정책의 인증서는 없습니다."),
+            params={"oid": current_app.config["POLICY_OID"]},
             field="oid",
         )
     return checked
@@ -238,17 +257,17 @@ def parse_auth_data(auth: object) -> dict[str, Any]:
     if auth in (None, {}):
         return {}
     if not isinstance(auth, dict):
-        raise BadSdkRequest("setAuthData 형식이 올바르지 않습니다.", field="authData")
+        raise BadSdkRequest(N_("setAuthData 형식이 올바르지 않습니다."), field="authData")
     # Strings only, as the SDK sends them: a number or true is no name, phone or birth date.
     name, phone, birthday = (auth.get(key) for key in ("name", "phone", "birthday"))
     if not all(isinstance(value, str | None) for value in (name, phone, birthday)):
-        raise BadSdkRequest("setAuthData의 name, phone, birthday는 문자열이어야 합니다.", field="authData")
+        raise BadSdkRequest(N_("setAuthData의 name, phone, birthday는 문자열이어야 합니다."), field="authData")
     try:
         name = normalise_name(name or "")
         phone = normalise_phone(phone or "")
         birth_date = parse_birth_date(birthday or "")
     except ServiceError as error:
-        raise BadSdkRequest(f"setAuthData: {error.message}", field=error.field) from None
+        raise BadSdkRequest(N_("setAuthData: %(reason)s"), params={"reason": error}, field=error.field) from None
     return {
         "name": name,
         "phone": phone,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
 from app import contract, ratelimit
@@ -27,6 +28,7 @@ from app.browser import browser_id
 from app.cloud.devices import device_for_token, revoke_device
 from app.errors import ServiceError
 from app.extensions import csrf, db
+from app.i18n import message_of, use_language
 from app.models import RpClient
 from app.rendering import render_page
 from app.rp.clients import all_origins, client_for_sdk
@@ -49,8 +51,9 @@ def _cors(response: Response, origin: str) -> Response:
 
 
 def sdk_error(error: ServiceError) -> Response:
-    """An SDK error as ``fail`` receives it: ``{"error": {"code": "8000xx", "message"}}``."""
-    response = jsonify(error={"code": error.sdk_code or contract.BAD_REQUEST, "message": error.message})
+    """An SDK error as ``fail`` receives it: ``{"error": {"code": "8000xx", "message"}}``, in the
+    language the SDK asked for."""
+    response = jsonify(error={"code": error.sdk_code or contract.BAD_REQUEST, "message": message_of(error)})
     response.status_code = error.status
     if error.retry_after is not None:
         response.headers["Retry-After"] = str(error.retry_after)
@@ -62,8 +65,10 @@ def warm() -> ResponseReturnValue:
     """The widget's page without a request yet, which the SDK loads (hidden) at ``init`` so that
     opening the widget is one request (``/widget/open``) with the page, its styles and scripts
     already there. Only the calling RP (``?org=``) may frame it. It also answers the SDK's
-    cloud-connection questions for this browser (static/js/widget.js). Not cached: it carries a
-    CSRF token, and it is loaded before the click, not on it."""
+    cloud-connection questions for this browser (static/js/widget.js). It is in the SDK's
+    language (``?lang=``), as the request will be. Not cached: it carries a CSRF token, and it is
+    loaded before the click, not on it."""
+    use_language(request.args.get("lang"))
     client = db.session.get(RpClient, request.args.get("org", "")[:40])
     allow_framing_by(client.origins if client and client.disabled_at is None else [])
     response = render_page("partials/widget/warm.html", layout="widget")
@@ -80,13 +85,15 @@ def open_in_warm_page() -> ResponseReturnValue:
     postMessage; the warm page can only be framed by the RP's registered origins, and this post
     carries its CSRF token (checked here, so that a stale page gets ``refused`` with ``stale``
     and the SDK reloads it once). A refusal answers the SDK's code, which widget.js hands to
-    the RP page's ``fail``.
+    the RP page's ``fail``, in the request's language (``lang``, which widget.js sends beside it).
     """
+    use_language(request.form.get("lang"))
     origin = request.form.get("origin", "")
     try:
         csrf.protect()
     except CSRFError:
-        return _refused("금융인증서비스 화면이 오래되어 다시 불러옵니다.", contract.UNREACHABLE, 400, stale=True)
+        stale = gettext("금융인증서비스 화면이 오래되어 다시 불러옵니다.")
+        return _refused(stale, contract.UNREACHABLE, 400, stale=True)
     try:
         ratelimit.check("widget-create-ip")
         transaction = open_for_rp(
@@ -94,7 +101,7 @@ def open_in_warm_page() -> ResponseReturnValue:
         )
     except ServiceError as error:
         db.session.rollback()
-        return _refused(error.message, error.sdk_code or contract.BAD_REQUEST, error.status)
+        return _refused(message_of(error), error.sdk_code or contract.BAD_REQUEST, error.status)
     return first_screen(transaction, in_frame_shell=True)
 
 
@@ -129,7 +136,9 @@ def create_transaction() -> ResponseReturnValue:
     origin = request.headers.get("Origin", "")
     try:
         ratelimit.check("widget-create-ip")
-        transaction = open_for_rp(json_object(), origin=origin, browser_id=browser_id())
+        body = json_object()
+        use_language(body.get("lang"))
+        transaction = open_for_rp(body, origin=origin, browser_id=browser_id())
     except ServiceError as error:
         db.session.rollback()
         return _cors(sdk_error(error), origin)
@@ -141,10 +150,12 @@ def create_transaction() -> ResponseReturnValue:
 
 @bp.post("/sdk/hello")
 def sdk_hello() -> ResponseReturnValue:
-    """``FinCert.Sdk.init``: are this orgCode, apiKey and page origin a registered RP?"""
+    """``FinCert.Sdk.init``: are this orgCode, apiKey and page origin a registered RP? (A
+    refusal in the SDK's ``lang``.)"""
     origin = request.headers.get("Origin", "")
     try:
         body = json_object()
+        use_language(body.get("lang"))
         client = client_for_sdk(body.get("orgCode"), body.get("apiKey"), origin)
     except ServiceError as error:
         return _cors(sdk_error(error), origin)

@@ -11,7 +11,7 @@ from typing import Any
 
 from app import contract
 from app.clock import KST, utcnow
-from app.errors import ServiceError
+from app.errors import N_, ServiceError
 from app.models import WidgetTransaction
 from app.pki.cms import CmsOptions, SignatureFormat
 from app.pki.verifier import signed_content
@@ -100,12 +100,14 @@ def sign_requests(transaction: WidgetTransaction) -> list[SignRequest]:
 def parse_sdk_time(value: object) -> datetime:
     """``CMSInfo.time``: YYYYMMDDHHmmss in Korean time, within ten minutes of the service's clock."""
     if not isinstance(value, str) or not re.fullmatch(r"\d{14}", value):
-        raise BadSdkRequest("CMSInfo.time은 CLOUD_SERVER 또는 YYYYMMDDHHmmss여야 합니다.", field="time")
+        raise BadSdkRequest(N_("CMSInfo.time은 CLOUD_SERVER 또는 YYYYMMDDHHmmss여야 합니다."), field="time")
     try:
         moment = datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=KST)
     except ValueError:
-        raise BadSdkRequest("CMSInfo.time이 존재하지 않는 시각입니다.", field="time") from None
+        raise BadSdkRequest(N_("CMSInfo.time이 존재하지 않는 시각입니다."), field="time") from None
     if abs(moment - utcnow().replace(tzinfo=UTC)) > TIME_TOLERANCE:
         minutes = int(TIME_TOLERANCE.total_seconds() // 60)
-        raise BadSdkRequest(f"CMSInfo.time은 현재 시각과 {minutes}분 이내여야 합니다.", field="time")
+        raise BadSdkRequest(
+            N_("CMSInfo.time은 현재 시각과 %(minutes)d분 이내여야 합니다."), params={"minutes": minutes}, field="time"
+        )
     return moment

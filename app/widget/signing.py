@@ -23,6 +23,7 @@ from app.cloud.certificates import (
 )
 from app.errors import ServiceError
 from app.extensions import db
+from app.i18n import N_, message_in, text_in
 from app.models import Certificate, WidgetTransaction
 from app.widget import keypad as keypads
 from app.widget.cloud_access import start_pin_entry
@@ -35,14 +36,14 @@ from app.widget.transactions import close, complete, require, sdk_result
 
 class CertificateNotSelectable(ServiceError):
     code = "certificate_not_selectable"
-    message = "선택할 수 없는 인증서입니다."
+    message = N_("선택할 수 없는 인증서입니다.")
 
 
 class RenewalFailed(ServiceError):
     status = 503
     retry_after = 5
     code = "renewal_failed"
-    message = "인증서를 갱신하지 못했습니다. 기존 인증서는 그대로입니다. 다시 시도하거나 나중에 갱신해주세요."
+    message = N_("인증서를 갱신하지 못했습니다. 기존 인증서는 그대로입니다. 다시 시도하거나 나중에 갱신해주세요.")
 
 
 def own_certificate(transaction: WidgetTransaction, certificate_id: int) -> Certificate:
@@ -129,8 +130,8 @@ def submit_pin(transaction: WidgetTransaction, pin: str) -> KeyOutcome:
     except (CertificateUnavailable, VidError) as unusable:
         # Nothing the person can change here (a revoked or expired certificate; an RP asking for
         # 본인확인 with a certificate made without one): the request ends and the RP is told why.
-        code = unusable.sdk_code or contract.CERTIFICATE_UNUSABLE
-        close(transaction, "failed", sdk_result(code, unusable.message), notice=unusable.message)
+        result = sdk_result(transaction, unusable.sdk_code or contract.CERTIFICATE_UNUSABLE, unusable)
+        close(transaction, "failed", result, notice=result["message"])
         return KeyOutcome(finished_entry=True)
     transaction.keypad = None
     if renewal_due(certificate):
@@ -149,12 +150,15 @@ def _locked(transaction: WidgetTransaction, wrong: WrongPin) -> KeyOutcome:
     subscriber = subscriber_of(transaction)
     others = [c for c in certificates_of(subscriber) if state_of(c).usable] if subscriber else []
     if not others:
-        close(transaction, "failed", sdk_result(contract.LOCKED, wrong.message), notice=wrong.message)
+        result = sdk_result(transaction, contract.LOCKED, wrong)
+        close(transaction, "failed", result, notice=result["message"])
         return KeyOutcome(finished_entry=True)
     advance(transaction, Step.SELECT)
     transaction.keypad = None
     transaction.certificate_id = None
-    transaction.notice = f"{wrong.message} 다른 인증서를 선택할 수 있습니다."
+    transaction.notice = text_in(
+        transaction.lang, N_("%(reason)s 다른 인증서를 선택할 수 있습니다."), reason=message_in(transaction.lang, wrong)
+    )
     return KeyOutcome(finished_entry=True)
 
 

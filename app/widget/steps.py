@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.errors import N_
 from app.models import WidgetTransaction
-from app.rules import PIN_LENGTH
 from app.step_machine import StepSpec, StepTable
 from app.widget import contexts
 from app.widget.forms import ConsentForm, IdentifyForm, PairForm, RenewForm, SmsCodeForm
@@ -82,7 +82,8 @@ def _flows(*flows: Flow) -> frozenset[str]:
 
 
 SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST = Flow.SIGN, Flow.ISSUE, Flow.MANAGE, Flow.REMOTE, Flow.CERT_LIST
-PIN_PROMPT = f"금융인증서 비밀번호 {PIN_LENGTH}자리를 입력해주세요"
+# Subtitles may name the PIN's length: ``pages.render_step`` fills ``%(pin_length)d``.
+PIN_PROMPT = N_("금융인증서 비밀번호 %(pin_length)d자리를 입력해주세요")
 # Where reaching a cloud leads (자동연결, 클라우드 접근 권한 확인, back from 인증서 관리).
 INTO_CLOUD = (Step.SELECT, Step.PIN, Step.NOCERT, Step.MANAGE, Step.SHARE)
 # The 인증서 관리 pages, entered alone or from a login's certificate list.
@@ -97,117 +98,123 @@ LEAVE_MANAGE = (Step.MANAGE, Step.SELECT, Step.PIN, Step.NOCERT, Step.DONE)
 STEPS: StepTable[Step] = StepTable(
     steps={
         Step.START: WidgetStep(
-            "partials/widget/start.html", "금융인증 로그인 선택", "금융인증서비스 시작을 위해 화면을 터치해주세요",
+            "partials/widget/start.html", N_("금융인증 로그인 선택"),
+            N_("금융인증서비스 시작을 위해 화면을 터치해주세요"),
             context=contexts.start, flows=_flows(SIGN, MANAGE, REMOTE, CERT_LIST), next=(Step.IDENTIFY, *INTO_CLOUD),
         ),
         Step.IDENTIFY: WidgetStep(
-            "partials/widget/identify.html", "가입정보 입력",
-            "금융인증서비스 시작을 위해 가입정보(이름/휴대폰번호/생년월일)를 입력해주세요",
+            "partials/widget/identify.html", N_("가입정보 입력"),
+            N_("금융인증서비스 시작을 위해 가입정보(이름/휴대폰번호/생년월일)를 입력해주세요"),
             context=contexts.identify, form=IdentifyForm,
             flows=_flows(SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST), next=(Step.SMS, Step.REMOTE),
         ),
         Step.SMS: WidgetStep(
-            "partials/widget/sms.html", "휴대폰 점유인증",
-            "가입정보의 휴대폰을 점유하고 있는지 확인을 위한 SMS문자를 받으신 후 인증번호 숫자를 입력해주세요",
+            "partials/widget/sms.html", N_("휴대폰 점유인증"),
+            N_("가입정보의 휴대폰을 점유하고 있는지 확인을 위한 SMS문자를 받으신 후 인증번호 숫자를 입력해주세요"),
             context=contexts.sms, form=SmsCodeForm,
             flows=_flows(SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST),
             next=(Step.CONSENT, Step.NOCERT, Step.MANAGE, Step.NEW_PIN),
         ),
         Step.CONSENT: WidgetStep(
-            "partials/widget/consent.html", "클라우드 접근 권한 확인",
-            "이 브라우저에서 금융인증서 클라우드를 이용하도록 허용합니다", context=contexts.consent, form=ConsentForm,
+            "partials/widget/consent.html", N_("클라우드 접근 권한 확인"),
+            N_("이 브라우저에서 금융인증서 클라우드를 이용하도록 허용합니다"),
+            context=contexts.consent, form=ConsentForm,
             flows=_flows(SIGN, MANAGE, REMOTE, CERT_LIST), next=INTO_CLOUD,
         ),
         Step.SELECT: WidgetStep(
-            "partials/widget/select.html", "인증서 선택", "사용할 인증서를 선택해주세요",
+            "partials/widget/select.html", N_("인증서 선택"), N_("사용할 인증서를 선택해주세요"),
             context=contexts.certificate_list,
             flows=_flows(SIGN, REMOTE), next=(Step.PIN, Step.MANAGE, Step.REMOTE),
         ),
         Step.NOCERT: WidgetStep(
-            "partials/widget/nocert.html", "사용할 수 있는 금융인증서가 없습니다",
-            "금융인증서가 없는 경우 PC/모바일 구분없이 22개 거래은행의 금융인증서 발급 페이지로 연결해 드립니다",
+            "partials/widget/nocert.html", N_("사용할 수 있는 금융인증서가 없습니다"),
+            N_("금융인증서가 없는 경우 PC/모바일 구분없이 22개 거래은행의 금융인증서 발급 페이지로 연결해 드립니다"),
             context=contexts.certificate_list,
             flows=_flows(SIGN, MANAGE, REMOTE, CERT_LIST), next=(Step.MANAGE, Step.REMOTE),
         ),
         Step.PIN: WidgetStep(
-            "partials/widget/pin.html", "비밀번호 입력", PIN_PROMPT, context=contexts.pin, keypad=KeypadUse.PIN,
+            "partials/widget/pin.html", N_("비밀번호 입력"), PIN_PROMPT, context=contexts.pin, keypad=KeypadUse.PIN,
             flows=_flows(SIGN, REMOTE), next=(Step.DONE, Step.REMOTE_DONE, Step.RENEW_OFFER, Step.SELECT),
         ),
         Step.RENEW_OFFER: WidgetStep(
-            "partials/widget/renew_offer.html", "인증서 갱신", "유효기간이 얼마 남지 않았습니다",
+            "partials/widget/renew_offer.html", N_("인증서 갱신"), N_("유효기간이 얼마 남지 않았습니다"),
             context=contexts.renew_offer, form=RenewForm, flows=_flows(SIGN, REMOTE),
             next=(Step.DONE, Step.REMOTE_DONE),
         ),
         Step.DONE: WidgetStep(
-            "partials/widget/done.html", "인증 완료", "이용기관으로 결과를 전달했습니다",
+            "partials/widget/done.html", N_("인증 완료"), N_("이용기관으로 결과를 전달했습니다"),
             context=contexts.done, flows=_flows(SIGN, MANAGE, CERT_LIST),
         ),
         Step.CLOSED: WidgetStep(
-            "partials/widget/closed.html", "인증을 완료하지 못했습니다",
+            "partials/widget/closed.html", N_("인증을 완료하지 못했습니다"),
             context=contexts.closed, flows=_flows(SIGN, ISSUE, MANAGE, REMOTE, CERT_LIST),
         ),
         Step.NEW_PIN: WidgetStep(
-            "partials/widget/pin.html", "비밀번호 설정", PIN_PROMPT, context=contexts.new_pin, keypad=KeypadUse.NEW,
+            "partials/widget/pin.html", N_("비밀번호 설정"), PIN_PROMPT, context=contexts.new_pin, keypad=KeypadUse.NEW,
             flows=_flows(ISSUE), next=(Step.CONFIRM_PIN,),
         ),
         Step.CONFIRM_PIN: WidgetStep(
-            "partials/widget/pin.html", "비밀번호 확인", f"같은 비밀번호 {PIN_LENGTH}자리를 한 번 더 입력해주세요",
+            "partials/widget/pin.html", N_("비밀번호 확인"),
+            N_("같은 비밀번호 %(pin_length)d자리를 한 번 더 입력해주세요"),
             context=contexts.confirm_pin, keypad=KeypadUse.CONFIRM,
             flows=_flows(ISSUE), next=(Step.NEW_PIN, Step.ISSUED),
         ),
         Step.ISSUED: WidgetStep(
-            "partials/widget/issued.html", "발급 완료", "금융인증서가 발급되어 클라우드에 안전하게 저장되었습니다",
+            "partials/widget/issued.html", N_("발급 완료"),
+            N_("금융인증서가 발급되어 클라우드에 안전하게 저장되었습니다"),
             context=contexts.issued, flows=_flows(ISSUE),
         ),
         Step.REMOTE: WidgetStep(
-            "partials/widget/remote.html", "휴대폰으로 인증",
-            "휴대폰 카메라로 QR 코드를 찍고, 휴대폰에서 인증을 마쳐주세요",
+            "partials/widget/remote.html", N_("휴대폰으로 인증"),
+            N_("휴대폰 카메라로 QR 코드를 찍고, 휴대폰에서 인증을 마쳐주세요"),
             context=contexts.remote, flows=_flows(SIGN), next=(Step.IDENTIFY, Step.SELECT, Step.NOCERT, Step.DONE),
         ),
         Step.PAIR: WidgetStep(
-            "partials/widget/pair.html", "휴대폰으로 인증", "PC에서 요청한 인증입니다. 내용을 확인해주세요",
+            "partials/widget/pair.html", N_("휴대폰으로 인증"), N_("PC에서 요청한 인증입니다. 내용을 확인해주세요"),
             context=contexts.pair, form=PairForm, flows=_flows(REMOTE), next=(Step.START,),
         ),
         Step.REMOTE_DONE: WidgetStep(
-            "partials/widget/remote_done.html", "휴대폰 인증 완료", "PC 화면으로 돌아가 계속해주세요",
+            "partials/widget/remote_done.html", N_("휴대폰 인증 완료"), N_("PC 화면으로 돌아가 계속해주세요"),
             flows=_flows(REMOTE),
         ),
         Step.MANAGE: WidgetStep(
-            "partials/widget/manage.html", "인증서 관리", context=contexts.manage,
+            "partials/widget/manage.html", N_("인증서 관리"), context=contexts.manage,
             flows=_flows(SIGN, MANAGE, REMOTE),
             next=(Step.CERT_DETAIL, Step.CHANGE_CURRENT, Step.DELETE_ASK, *LEAVE_MANAGE[1:]),
         ),
         Step.CERT_DETAIL: WidgetStep(
-            "partials/widget/cert_detail.html", "인증서 상세", context=contexts.cert_detail,
+            "partials/widget/cert_detail.html", N_("인증서 상세"), context=contexts.cert_detail,
             flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.CHANGE_CURRENT, Step.DELETE_ASK, *LEAVE_MANAGE),
         ),
         Step.CHANGE_CURRENT: WidgetStep(
-            "partials/widget/pin.html", "비밀번호 변경", f"지금 사용하는 비밀번호 {PIN_LENGTH}자리를 입력해주세요",
+            "partials/widget/pin.html", N_("비밀번호 변경"),
+            N_("지금 사용하는 비밀번호 %(pin_length)d자리를 입력해주세요"),
             context=contexts.change_pin, keypad=KeypadUse.PIN,
             flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.CHANGE_NEW, *LEAVE_MANAGE),
         ),
         Step.CHANGE_NEW: WidgetStep(
-            "partials/widget/pin.html", "새 비밀번호 입력", f"새 비밀번호 {PIN_LENGTH}자리를 입력해주세요",
+            "partials/widget/pin.html", N_("새 비밀번호 입력"), N_("새 비밀번호 %(pin_length)d자리를 입력해주세요"),
             context=contexts.change_new_pin, keypad=KeypadUse.NEW,
             flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.CHANGE_CONFIRM, *LEAVE_MANAGE),
         ),
         Step.CHANGE_CONFIRM: WidgetStep(
-            "partials/widget/pin.html", "새 비밀번호 확인", f"새 비밀번호 {PIN_LENGTH}자리를 한 번 더 입력해주세요",
+            "partials/widget/pin.html", N_("새 비밀번호 확인"),
+            N_("새 비밀번호 %(pin_length)d자리를 한 번 더 입력해주세요"),
             context=contexts.change_pin, keypad=KeypadUse.CONFIRM,
             flows=_flows(SIGN, MANAGE, REMOTE), next=(Step.CHANGE_NEW, *LEAVE_MANAGE),
         ),
         Step.DELETE_ASK: WidgetStep(
-            "partials/widget/delete_ask.html", "인증서 삭제", "삭제한 인증서는 폐지되어 다시 쓸 수 없습니다",
+            "partials/widget/delete_ask.html", N_("인증서 삭제"), N_("삭제한 인증서는 폐지되어 다시 쓸 수 없습니다"),
             context=contexts.delete_ask, flows=_flows(SIGN, MANAGE, REMOTE),
             next=(Step.DELETE_CONFIRM, *LEAVE_MANAGE),
         ),
         Step.SHARE: WidgetStep(
-            "partials/widget/share.html", "인증서 정보 제공", "이용기관에 아래 인증서 정보를 제공합니다",
+            "partials/widget/share.html", N_("인증서 정보 제공"), N_("이용기관에 아래 인증서 정보를 제공합니다"),
             context=contexts.certificate_list, flows=_flows(CERT_LIST), next=(Step.DONE,),
         ),
         Step.DELETE_CONFIRM: WidgetStep(
-            "partials/widget/pin.html", "인증서 삭제",
-            f"삭제하려면 이 인증서의 비밀번호 {PIN_LENGTH}자리를 입력해주세요",
+            "partials/widget/pin.html", N_("인증서 삭제"),
+            N_("삭제하려면 이 인증서의 비밀번호 %(pin_length)d자리를 입력해주세요"),
             context=contexts.change_pin, keypad=KeypadUse.PIN,
             flows=_flows(SIGN, MANAGE, REMOTE), next=LEAVE_MANAGE,
         ),

@@ -20,6 +20,7 @@ from app.browser import browser_hash
 from app.clock import utcnow
 from app.errors import ServiceError
 from app.extensions import db
+from app.i18n import N_, message_in, text_in
 from app.models import IssuanceOrder, RpClient, WidgetTransaction
 from app.rp.clients import bind_nonce
 from app.step_machine import IllegalMove, load_owned
@@ -31,14 +32,14 @@ class TransactionMissing(ServiceError):
     status = 404
     code = "transaction_missing"
     sdk_code = contract.BAD_REQUEST
-    message = "요청을 찾을 수 없습니다. 이용기관 화면에서 처음부터 다시 시작해주세요."
+    message = N_("요청을 찾을 수 없습니다. 이용기관 화면에서 처음부터 다시 시작해주세요.")
 
 
 class TransactionForeign(ServiceError):
     status = 403
     code = "transaction_foreign"
     sdk_code = contract.BAD_REQUEST
-    message = "다른 브라우저에서 시작된 요청입니다. 이 브라우저에서 처음부터 다시 시작해주세요."
+    message = N_("다른 브라우저에서 시작된 요청입니다. 이 브라우저에서 처음부터 다시 시작해주세요.")
 
 
 class TransactionExpired(ServiceError):
@@ -47,20 +48,24 @@ class TransactionExpired(ServiceError):
     sdk_code = contract.EXPIRED
 
     def __init__(self) -> None:
-        ttl = rules.duration(rules.current().tx_ttl)
-        super().__init__(f"요청 시간({ttl})이 지났습니다. 이용기관 화면에서 처음부터 다시 시작해주세요.")
+        super().__init__(
+            N_("요청 시간(%(ttl)s)이 지났습니다. 이용기관 화면에서 처음부터 다시 시작해주세요."),
+            params={"ttl": rules.Duration(rules.current().tx_ttl)},
+        )
 
 
 class TransactionFinished(ServiceError):
     status = 409
     code = "transaction_finished"
     sdk_code = contract.BAD_REQUEST
-    message = "이미 완료된 요청입니다. 같은 요청은 다시 처리할 수 없습니다."
+    message = N_("이미 완료된 요청입니다. 같은 요청은 다시 처리할 수 없습니다.")
 
 
-def sdk_result(code: str, message: str | None = None) -> dict[str, Any]:
-    """A failed result as the SDK's ``fail`` receives it."""
-    return {"ok": False, "code": code, "message": message or contract.SDK_CODES[code]}
+def sdk_result(transaction: WidgetTransaction, code: str, error: ServiceError | None = None) -> dict[str, Any]:
+    """A failed result as the SDK's ``fail`` receives it, in the transaction's language: the
+    error's message, or the code's own."""
+    message = message_in(transaction.lang, error) if error else text_in(transaction.lang, contract.SDK_CODES[code])
+    return {"ok": False, "code": code, "message": message}
 
 
 def open_transaction(
@@ -121,8 +126,8 @@ def load(transaction_id: str, browser_id: str | None) -> WidgetTransaction:
         WidgetTransaction, transaction_id, browser_id, missing=TransactionMissing(), foreign=TransactionForeign()
     )
     if transaction.status == "open" and transaction.expires_at <= utcnow():
-        expired = TransactionExpired()
-        close(transaction, "failed", sdk_result(contract.EXPIRED, expired.message), notice=expired.message)
+        result = sdk_result(transaction, contract.EXPIRED, TransactionExpired())
+        close(transaction, "failed", result, notice=result["message"])
         db.session.commit()
     return transaction
 
@@ -158,14 +163,17 @@ def close(
     transaction.notice = notice
     parent = parent_of(transaction)
     if parent is not None and parent.status == "open":
-        message = "휴대폰에서 인증을 취소했습니다." if status == "cancelled" else (notice or result.get("message"))
+        if status == "cancelled":
+            message = text_in(parent.lang, N_("휴대폰에서 인증을 취소했습니다."))
+        else:
+            message = notice or result.get("message")
         close(parent, status, result, notice=message, by_its_browser=False)
         transaction.result = None  # the phone's own screen has no RP to answer
     for child in children_of(transaction):
         if child.status == "open":
             advance(child, Step.CLOSED)
             child.status, child.result = status, None
-            child.notice = "PC에서 인증을 끝냈습니다. PC 화면을 확인해주세요."
+            child.notice = text_in(child.lang, N_("PC에서 인증을 끝냈습니다. PC 화면을 확인해주세요."))
     if by_its_browser:
         hand_over(transaction)
 
@@ -192,9 +200,9 @@ def cancel(transaction: WidgetTransaction) -> None:
     if transaction.status != "open":
         raise TransactionFinished()
     if transaction.step == Step.NOCERT:
-        close(transaction, "failed", sdk_result(contract.NO_CERTIFICATE))
+        close(transaction, "failed", sdk_result(transaction, contract.NO_CERTIFICATE))
     else:
-        close(transaction, "cancelled", sdk_result(contract.CANCELLED))
+        close(transaction, "cancelled", sdk_result(transaction, contract.CANCELLED))
     db.session.commit()
 
 

@@ -77,6 +77,7 @@ class Scenario:
     frame_src_allows_service: bool = True  # False: a CSP that forgot frame-src
     auth_data: dict[str, Any] | None = None  # setAuthData before the request
     cloud_buttons: bool = False  # checkCloudConn / disconnectCloudConn on the page
+    lang: str = "kor"  # init's lang: the widget's language
 
     @property
     def format(self) -> str:
@@ -101,6 +102,7 @@ SCENARIOS = {
     scenario.slug: scenario
     for scenario in (
         Scenario("login", "로그인", "금융인증서 로그인", (LOGIN,), cloud_buttons=True),
+        Scenario("english", "로그인 (English)", "Log in with FinCert", (LOGIN,), lang="eng"),
         Scenario("transfer", "송금", "금융인증서로 송금", (Part("02", (TRANSFER_TEXT,)),)),
         Scenario(
             "multi",

@@ -18,6 +18,8 @@
  * getCertInfoList, checkCloudConn, disconnectCloudConn, setAuthData, getCertInfo,
  * getSignerCertFromSignedVal, convertBase64UrlToBase64, convertBase64ToBase64Url, abort.
  * Every option is either honoured or refused with fail({code: "800001", message}) saying why.
+ * init's lang ("kor", the default, or "eng") is the language of the widget and of every message
+ * fail receives, the SDK's own included.
  *
  * How it works: init loads the widget's page into a hidden iframe (only the RP's registered
  * origins may frame it) and checks orgCode, apiKey and the page's origin. Opening is then one
@@ -36,6 +38,7 @@
   var FRAME_TIMEOUT = 5000;  // a widget page that has not said "ready" by then is not coming
   var WARM_MAX_AGE = 30 * 60 * 1000;  // a warm page older than this is reloaded before use (its CSRF token ages)
   var settings = {};
+  var language = "kor";  // of the SDK's own messages: init's lang
   var authData = null;
   var open = null;
   var frame = null;
@@ -52,6 +55,10 @@
   };
 
   function noop() {}
+
+  function say(korean, english) {
+    return language === "eng" ? english : korean;
+  }
 
   function callback(options, name) {
     return (options && options[name]) || settings[name] || noop;
@@ -73,8 +80,10 @@
     }
   }
 
+  // The warm page is in the widget's language from the start (the request will be too).
   function warmUrl() {
-    return WIDGET_ORIGIN + "/widget/warm?org=" + encodeURIComponent(settings.orgCode || "");
+    return WIDGET_ORIGIN + "/widget/warm?org=" + encodeURIComponent(settings.orgCode || "") +
+      "&lang=" + encodeURIComponent(settings.lang || "kor");
   }
 
   function reloadWarm() {
@@ -152,8 +161,18 @@
     window.setTimeout(function () { waiter(false); }, FRAME_TIMEOUT);
   }
 
-  var FRAME_BLOCKED = "금융인증서비스 화면을 불러오지 못했습니다. 이용기관 페이지의 CSP frame-src에 " +
-    WIDGET_ORIGIN + " 이(가) 있는지, 네트워크 연결을 확인해주세요.";
+  function frameBlocked() {
+    return say(
+      "금융인증서비스 화면을 불러오지 못했습니다. 이용기관 페이지의 CSP frame-src에 " + WIDGET_ORIGIN +
+        " 이(가) 있는지, 네트워크 연결을 확인해주세요.",
+      "The FinCert window could not be loaded. Check that the page's CSP frame-src lists " + WIDGET_ORIGIN +
+        " and that the network is connected."
+    );
+  }
+
+  function cancelled() {
+    return say("사용자가 취소했습니다.", "The user cancelled.");
+  }
 
   window.addEventListener("message", function (event) {
     if (event.origin !== WIDGET_ORIGIN || !frame || event.source !== frame.contentWindow) return;
@@ -174,7 +193,7 @@
     } else if (open && data.type === "fincert:result") {
       close(data.result || {});
     } else if (open && data.type === "fincert:close") {
-      close({ ok: false, code: data.code || CODES.cancelled, message: data.message || "사용자가 취소했습니다." });
+      close({ ok: false, code: data.code || CODES.cancelled, message: data.message || cancelled() });
     }
   });
 
@@ -213,7 +232,7 @@
   window.addEventListener("popstate", function () {
     if (ignoreNextPop || !open || !historyMark) return;
     historyMark = null;  // Back already took our entry
-    cancelOpen(CODES.cancelled, "사용자가 취소했습니다.");
+    cancelOpen(CODES.cancelled, cancelled());
   });
 
   // Ask the widget to cancel its transaction (so the service records it); if it cannot answer
@@ -242,7 +261,7 @@
       if (outcome.ok) {
         current.success(current.shape(outcome));
       } else {
-        current.fail({ code: outcome.code || CODES.cancelled, message: outcome.message || "사용자가 취소했습니다." });
+        current.fail({ code: outcome.code || CODES.cancelled, message: outcome.message || cancelled() });
       }
     });
   }
@@ -252,10 +271,16 @@
   function explainNetworkFailure(report) {
     fetch(WIDGET_ORIGIN + "/healthz", { mode: "no-cors", cache: "no-store" })
       .then(function () {
-        report(CODES.unknownClient, "이 페이지의 주소(" + location.origin + ")는 이용기관에 등록되지 않았습니다.");
+        report(CODES.unknownClient, say(
+          "이 페이지의 주소(" + location.origin + ")는 이용기관에 등록되지 않았습니다.",
+          "This page's origin (" + location.origin + ") is not registered for this relying party."
+        ));
       })
       .catch(function () {
-        report(CODES.unreachable, "금융인증서비스에 연결할 수 없습니다. 네트워크 연결을 확인해주세요.");
+        report(CODES.unreachable, say(
+          "금융인증서비스에 연결할 수 없습니다. 네트워크 연결을 확인해주세요.",
+          "FinCert cannot be reached. Check the network connection."
+        ));
       });
   }
 
@@ -275,7 +300,7 @@
   // request and shows its first step; the outcome comes back by postMessage.
   function openWidget(request, options, shape) {
     if (open) {
-      failWith(options, CODES.badRequest, "이미 진행 중인 요청이 있습니다.");
+      failWith(options, CODES.badRequest, say("이미 진행 중인 요청이 있습니다.", "A request is already in progress."));
       return;
     }
     if (refusal) {
@@ -304,7 +329,7 @@
       if (open !== current) return;
       if (!ready) {
         close(refusal ? { ok: false, code: refusal.code, message: refusal.message }
-          : { ok: false, code: CODES.unreachable, message: FRAME_BLOCKED });
+          : { ok: false, code: CODES.unreachable, message: frameBlocked() });
         return;
       }
       frame.contentWindow.postMessage({ type: "fincert:open", request: current.request }, WIDGET_ORIGIN);
@@ -314,7 +339,10 @@
   // The warm page's token had aged out: reload it and send the request once more.
   function resend(current) {
     if (current.resent) {
-      close({ ok: false, code: CODES.unreachable, message: "금융인증서비스 화면을 불러오지 못했습니다. 다시 시도해주세요." });
+      close({ ok: false, code: CODES.unreachable, message: say(
+        "금융인증서비스 화면을 불러오지 못했습니다. 다시 시도해주세요.",
+        "The FinCert window could not be loaded. Please try again."
+      ) });
       return;
     }
     current.resent = true;
@@ -329,7 +357,9 @@
   function only(object, allowed, where) {
     Object.keys(object || {}).forEach(function (key) {
       if (allowed.indexOf(key) < 0) {
-        throw new BadRequest(where + "." + key + "은(는) 지원하지 않는 옵션입니다.");
+        throw new BadRequest(say(
+          where + "." + key + "은(는) 지원하지 않는 옵션입니다.", where + "." + key + " is not a supported option."
+        ));
       }
     });
   }
@@ -340,7 +370,11 @@
   // One sign parameter object → the service's request object.
   function signRequest(options) {
     APP_ONLY.forEach(function (key) {
-      if (options[key] !== undefined) throw new BadRequest(key + "는 앱 전용 옵션으로 웹에서는 쓰지 않습니다.");
+      if (options[key] !== undefined) {
+        throw new BadRequest(say(
+          key + "는 앱 전용 옵션으로 웹에서는 쓰지 않습니다.", key + " is an option for apps, not used on the web."
+        ));
+      }
     });
     only(options, SIGN_KEYS, "sign");
     var format = options.signFormat || {};
@@ -350,12 +384,21 @@
     only(cmsInfo, ["withoutContent", "generalSyntax", "time", "includeR", "ssn"], "signFormat.CMSInfo");
     if (type === "PKCS1" && format.CMSInfo) {
       var meaningful = ["withoutContent", "generalSyntax", "time"].filter(function (key) { return key in cmsInfo; });
-      if (meaningful.length) throw new BadRequest("PKCS1 서명에는 CMSInfo." + meaningful[0] + " 옵션을 쓸 수 없습니다.");
+      if (meaningful.length) {
+        throw new BadRequest(say(
+          "PKCS1 서명에는 CMSInfo." + meaningful[0] + " 옵션을 쓸 수 없습니다.",
+          "A PKCS1 signature cannot use the CMSInfo." + meaningful[0] + " option."
+        ));
+      }
     }
     var content = options.content || {};
     only(content, ["plainText", "binary", "hash"], "content");
     var kinds = Object.keys(content);
-    if (kinds.length > 1) throw new BadRequest("content에는 plainText, binary, hash 중 하나만 주세요.");
+    if (kinds.length > 1) {
+      throw new BadRequest(say(
+        "content에는 plainText, binary, hash 중 하나만 주세요.", "Give content one of plainText, binary or hash, not more."
+      ));
+    }
     var kind = kinds[0] || "plainText";
     var contents;
     var encoding = "UTF-8";
@@ -374,7 +417,9 @@
     only(info, ["signType", "nonce"], "info");
     var algorithm = options.algorithms;
     if (Array.isArray(algorithm)) {
-      if (algorithm.length !== 1) throw new BadRequest("algorithms에는 알고리즘 하나를 주세요.");
+      if (algorithm.length !== 1) {
+        throw new BadRequest(say("algorithms에는 알고리즘 하나를 주세요.", "Give algorithms exactly one algorithm."));
+      }
       algorithm = algorithm[0];
     }
     return {
@@ -399,7 +444,9 @@
 
   function requireInit(options) {
     if (!settings.orgCode || !settings.apiKey) {
-      failWith(options, CODES.badRequest, "FinCert.Sdk.init({orgCode, apiKey})를 먼저 호출해주세요.");
+      failWith(options, CODES.badRequest, say(
+        "FinCert.Sdk.init({orgCode, apiKey})를 먼저 호출해주세요.", "Call FinCert.Sdk.init({orgCode, apiKey}) first."
+      ));
       return false;
     }
     return true;
@@ -420,11 +467,14 @@
     prepareFrame();
     warmNow();
     whenFrameReady(function (ready) {
-      if (!ready) { failWith(options, CODES.unreachable, FRAME_BLOCKED); return; }
+      if (!ready) { failWith(options, CODES.unreachable, frameBlocked()); return; }
       var id = "q" + Date.now() + Math.random().toString(36).slice(2);
       pendingQuestions[id] = function (answer) {
         if (answer.ok) callback(options, "success")(answer.body);
-        else failWith(options, (answer.body.error || {}).code || CODES.badRequest, (answer.body.error || {}).message || "요청이 거절되었습니다.");
+        else {
+          var error = answer.body.error || {};
+          failWith(options, error.code || CODES.badRequest, error.message || say("요청이 거절되었습니다.", "The request was refused."));
+        }
       };
       frame.contentWindow.postMessage(
         { type: "fincert:question", id: id, action: action, orgCode: settings.orgCode, apiKey: settings.apiKey },
@@ -458,7 +508,7 @@
       for (var i = 0; i < count; i++) length = length * 256 + bytes[start + i];
       start += count;
     }
-    if (start + length > bytes.length) throw new BadRequest("DER 형식이 올바르지 않습니다.");
+    if (start + length > bytes.length) throw new BadRequest(say("DER 형식이 올바르지 않습니다.", "The DER encoding is not valid."));
     return { tag: tag, start: start, end: start + length, whole: bytes.subarray(offset, start + length) };
   }
 
@@ -558,7 +608,12 @@
     var signedData = children(bytes, node);
     var certificates = signedData.filter(function (part) { return part.tag === 0xa0; })[0];
     var signerInfos = signedData[signedData.length - 1];
-    if (!certificates) throw new BadRequest("서명값에 인증서가 없습니다 (PKCS1 서명에는 인증서가 들어 있지 않습니다).");
+    if (!certificates) {
+      throw new BadRequest(say(
+        "서명값에 인증서가 없습니다 (PKCS1 서명에는 인증서가 들어 있지 않습니다).",
+        "The signed value holds no certificate (a PKCS1 signature carries none)."
+      ));
+    }
     var sid = children(bytes, children(bytes, children(bytes, signerInfos)[0])[1]);
     var serial = hex(bytes, sid[1]);
     var issuer = nameText(bytes, sid[0]);
@@ -566,7 +621,7 @@
       var info = certInfo(der);
       return info.certSeqNum === serial && info.issuerName === issuer;
     })[0];
-    if (!match) throw new BadRequest("서명자 인증서를 찾을 수 없습니다.");
+    if (!match) throw new BadRequest(say("서명자 인증서를 찾을 수 없습니다.", "The signer's certificate was not found."));
     return pem(match);
   }
 
@@ -587,7 +642,7 @@
       if (options) callback(options, "success")(result);
       return result;
     } catch (error) {
-      var message = error instanceof BadRequest ? error.message : "형식이 올바르지 않습니다.";
+      var message = error instanceof BadRequest ? error.message : say("형식이 올바르지 않습니다.", "The format is not valid.");
       if (options) failWith(options, CODES.badRequest, message);
       return null;
     }
@@ -598,32 +653,42 @@
 
     init: function (options) {
       options = options || {};
+      if (options.lang === "kor" || options.lang === "eng") language = options.lang;
       guarded(options, function () {
         only(options, ["orgCode", "apiKey", "lang", "success", "fail", "clientType", "clientOrigin", "uniqVal"], "init");
         if (options.clientType !== undefined && String(options.clientType).toUpperCase() !== "WEB") {
-          throw new BadRequest("clientType은 앱 전용 값입니다. 웹에서는 쓰지 않거나 'WEB'으로 주세요.");
+          throw new BadRequest(say(
+            "clientType은 앱 전용 값입니다. 웹에서는 쓰지 않거나 'WEB'으로 주세요.",
+            "clientType is a value for apps. On the web leave it out or give 'WEB'."
+          ));
         }
         if (options.clientOrigin !== undefined || options.uniqVal !== undefined) {
-          throw new BadRequest("clientOrigin, uniqVal은 앱 전용 옵션입니다. 웹에서는 페이지의 주소가 쓰입니다.");
+          throw new BadRequest(say(
+            "clientOrigin, uniqVal은 앱 전용 옵션입니다. 웹에서는 페이지의 주소가 쓰입니다.",
+            "clientOrigin and uniqVal are options for apps. On the web the page's origin is used."
+          ));
         }
         if (options.lang !== undefined && options.lang !== "kor" && options.lang !== "eng") {
-          throw new BadRequest("lang은 'kor' 또는 'eng'여야 합니다.");
+          throw new BadRequest(say("lang은 'kor' 또는 'eng'여야 합니다.", "lang must be 'kor' or 'eng'."));
         }
         settings = Object.assign({ lang: "kor" }, options);
         refusal = null;
         var start = function () {
           prepareFrame();
-          postJson("/widget/sdk/hello", { orgCode: settings.orgCode, apiKey: settings.apiKey })
+          postJson("/widget/sdk/hello", { orgCode: settings.orgCode, apiKey: settings.apiKey, lang: settings.lang })
             .then(function (answer) {
               if (!answer.ok) {
                 var error = answer.body.error || {};
-                refusal = { code: error.code || CODES.unknownClient, message: error.message || "이용기관 확인에 실패했습니다." };
+                refusal = {
+                  code: error.code || CODES.unknownClient,
+                  message: error.message || say("이용기관 확인에 실패했습니다.", "The relying party could not be verified.")
+                };
                 failWith(options, refusal.code, refusal.message);
                 return;
               }
               whenFrameReady(function (ready) {
                 if (ready) callback(options, "success")({ orgCode: settings.orgCode, version: VERSION });
-                else failWith(options, CODES.unreachable, FRAME_BLOCKED);
+                else failWith(options, CODES.unreachable, frameBlocked());
               });
             })
             .catch(function () {
@@ -647,7 +712,9 @@
         var nonce = first.nonce || (first.info || {}).nonce;
         list.slice(1).forEach(function (item) {
           var other = item.nonce || (item.info || {}).nonce;
-          if (other && other !== nonce) throw new BadRequest("한 번의 다중 서명에는 nonce 하나를 씁니다.");
+          if (other && other !== nonce) {
+            throw new BadRequest(say("한 번의 다중 서명에는 nonce 하나를 씁니다.", "A multi-sign uses one nonce for all."));
+          }
         });
         openWidget({ op: "sign", nonce: nonce, requests: requests, view: viewOf(first) }, options, function (result) {
           var shaped = { certSeqNum: result.certSeqNum, signedVals: result.signedVals, certificate: result.certificate };
@@ -671,7 +738,9 @@
       if (!requireInit(options)) return;
       guarded(options, function () {
         only(options, ["refNum", "authCode", "success", "fail"], "issue");
-        if (!options.refNum || !options.authCode) throw new BadRequest("issue에는 refNum과 authCode가 필요합니다.");
+        if (!options.refNum || !options.authCode) {
+          throw new BadRequest(say("issue에는 refNum과 authCode가 필요합니다.", "issue needs refNum and authCode."));
+        }
         openWidget({ op: "issue", refNum: String(options.refNum), authCode: String(options.authCode) }, options,
           function (result) { return { certSeqNum: result.certSeqNum, certificate: result.certificate }; });
       });
@@ -704,7 +773,9 @@
       guarded(options, function () {
         only(options, ["name", "phone", "birthday", "disableInput", "success", "fail"], "setAuthData");
         if (!options.name || !options.phone || !options.birthday) {
-          throw new BadRequest("setAuthData에는 name, phone, birthday가 모두 필요합니다.");
+          throw new BadRequest(say(
+            "setAuthData에는 name, phone, birthday가 모두 필요합니다.", "setAuthData needs name, phone and birthday."
+          ));
         }
         authData = {
           name: String(options.name), phone: String(options.phone), birthday: String(options.birthday),
@@ -726,7 +797,7 @@
     convertBase64ToBase64Url: convertBase64ToBase64Url,
 
     abort: function () {
-      if (open) cancelOpen(CODES.aborted, "이용기관이 요청을 중단했습니다.");
+      if (open) cancelOpen(CODES.aborted, say("이용기관이 요청을 중단했습니다.", "The relying party aborted the request."));
     }
   };
 

@@ -1,5 +1,6 @@
 // Handing a widget transaction's result to the relying party's page (exact origin only),
-// and Escape as 취소. Loaded only on widget pages.
+// and Escape as 취소. Loaded only on widget pages. Its words come from the page (data-*
+// attributes), which is in the request's language.
 (function () {
   "use strict";
 
@@ -52,7 +53,7 @@
       dot.classList.toggle("is-filled", index < typed);
     });
     var count = document.querySelector(".pin-status__count");
-    if (count) count.textContent = typed + "자리 입력됨";
+    if (count) count.textContent = JSON.parse(count.dataset.counts)[typed];
   }
 
   function reshuffle(form) {
@@ -75,7 +76,7 @@
     }).then(function () { again(form); }, function () {
       again(form);
       var error = document.getElementById("pin-error");
-      if (error) error.textContent = "연결이 끊겼습니다. 네트워크를 확인한 뒤 다시 입력해주세요.";
+      if (error) error.textContent = form.dataset.offlineMessage;
     });
   }
 
@@ -148,14 +149,20 @@
   window.addEventListener("message", function (event) {
     var data = event.data || {};
     if (event.source !== window.parent || window.parent === window || data.type !== "fincert:open") return;
-    if (!document.querySelector("[data-fincert-warm]")) return;  // already showing a request
+    var warm = document.querySelector("[data-fincert-warm]");
+    if (!warm) return;  // already showing a request
+    var unreachable = warm.dataset.unreachable;
     parentOrigin = event.origin;
     var token = document.querySelector('meta[name="csrf-token"]');
+    var request = data.request || {};
     htmx.ajax("POST", "/widget/open", {
       source: "#main", target: "#main", swap: "innerHTML",
-      values: { csrf_token: token ? token.content : "", origin: event.origin, request: JSON.stringify(data.request || {}) }
+      values: {
+        csrf_token: token ? token.content : "", origin: event.origin, lang: request.lang || "",
+        request: JSON.stringify(request)
+      }
     }).catch(function () {
-      toParent({ type: "fincert:close", code: "800009", message: "금융인증서비스에 연결할 수 없습니다. 네트워크 연결을 확인해주세요." }, event.origin);
+      toParent({ type: "fincert:close", code: "800009", message: unreachable }, event.origin);
     });
   });
 
@@ -167,6 +174,8 @@
     var data = event.data || {};
     if (event.source !== window.parent || data.type !== "fincert:question" || !QUESTIONS[data.action]) return;
     var token = document.querySelector('meta[name="csrf-token"]');
+    var warm = document.querySelector("[data-fincert-warm]");
+    var unreachable = warm ? warm.dataset.unreachable : "";
     fetch(QUESTIONS[data.action], {
       method: "POST",
       credentials: "same-origin",
@@ -176,7 +185,7 @@
       .then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       })
-      .catch(function () { return { ok: false, body: { error: { code: "800009", message: "금융인증서비스에 연결할 수 없습니다." } } }; })
+      .catch(function () { return { ok: false, body: { error: { code: "800009", message: unreachable } } }; })
       .then(function (answer) {
         window.parent.postMessage({ type: "fincert:answer", id: data.id, ok: answer.ok, body: answer.body }, event.origin);
       });
@@ -186,7 +195,7 @@
   // when the request has already ended.
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent || !event.data || event.data.type !== "fincert:cancel") return;
-    var cancel = document.querySelector('button[aria-label="취소"]');
+    var cancel = document.querySelector("[data-fincert-cancel]");
     if (cancel) {
       cancel.click();
     } else {
@@ -198,7 +207,7 @@
   // Escape cancels, like closing a dialog.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var cancel = document.querySelector('button[aria-label="취소"]');
+    var cancel = document.querySelector("[data-fincert-cancel]");
     if (cancel) cancel.click();
   });
 })();

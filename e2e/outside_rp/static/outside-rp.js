@@ -44,7 +44,7 @@
   FinCert.Sdk.init({
     orgCode: config.orgCode,
     apiKey: config.apiKey,
-    lang: "kor",
+    lang: config.lang,
     success: function () {
       state.dataset.state = "ready";
       state.textContent = "금융인증서비스 준비됨";

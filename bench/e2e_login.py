@@ -12,7 +12,8 @@ then clicks the button, 선택 and the six PIN keys (dispatched in the frame, no
 
 Round trips: the requests that reached the server between the click and '로그인 성공' (static
 files included; cache hits are not round trips), and the longest chain of them where each starts
-after the previous one ended: that chain is what a slow network multiplies.
+after the previous one's answer ended, by the browser's own timing of each request: that chain is
+what a slow network multiplies.
 
 The mobile network is Chromium's network emulation (CDP ``Network.emulateNetworkConditions``:
 150 ms latency, 1.6 Mbit/s down, 750 kbit/s up) applied to the RP page *and* to the widget's
@@ -71,11 +72,13 @@ class Traffic:
     def _end(self, request: Request) -> None:
         if request not in self.started:
             return
-        start, what = self.started.pop(request), f"{request.method} {request.url}"
-        if request.timing["requestStart"] < 0:  # no network timing: a cache hit
+        self.started.pop(request)
+        what, timing = f"{request.method} {request.url}", request.timing
+        if timing["requestStart"] < 0:  # no network timing: a cache hit
             self.cached.append(what)
         else:
-            self.spans.append((start, time.perf_counter(), what))
+            # The browser's own clock (ms): when the request was made and when its answer ended.
+            self.spans.append((timing["startTime"], timing["startTime"] + timing["responseEnd"], what))
 
     def reset(self) -> None:
         self.started.clear()

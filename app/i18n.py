@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
-from flask_babel import force_locale, get_locale, gettext, refresh
+from flask_babel import force_locale, get_locale, get_translations, gettext, refresh
 
 from app.errors import N_, ServiceError
 from app.extensions import babel
@@ -38,10 +38,31 @@ def init_app(app: Flask) -> None:
     # WTForms' own messages stay as they were (Flask-WTF would switch them to its Korean catalog).
     app.config.setdefault("WTF_I18N_ENABLED", False)
     babel.init_app(app, locale_selector=_locale)
+    # Templates call ``_`` a hundred times a page; Flask-Babel's callables look the catalog up
+    # through the request context on every call. Korean is the source text, so a Korean page
+    # needs no catalog at all (a template's ``_`` speaks the request's language: text in another
+    # language goes through ``text_in``, never through a template).
+    app.jinja_env.install_gettext_callables(
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=lambda context, text: get_translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: get_translations().unpgettext(context, singular, plural, n),
+        newstyle=True,
+    )
 
     @app.context_processor
     def page_language() -> dict[str, Any]:
         return {"page_lang": str(get_locale() or LOCALES[KOREAN])}
+
+
+def _template_gettext(text: str) -> str:
+    return text if language() == KOREAN else get_translations().ugettext(text)
+
+
+def _template_ngettext(singular: str, plural: str, n: int) -> str:
+    if language() == KOREAN:
+        return singular if n == 1 else plural
+    return get_translations().ungettext(singular, plural, n)
 
 
 def _locale() -> str:

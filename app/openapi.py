@@ -158,6 +158,8 @@ BIRTH_DATE = _text(
     "1900-01-01 to today (UTC), which a pattern cannot say",
     ["19900101", "1990-01-01"],
 )
+
+
 def _email() -> dict[str, Any]:
     return {
         "type": "string",
@@ -168,6 +170,8 @@ def _email() -> dict[str, Any]:
         "every character shows as itself); the domain is lower-cased",
         "examples": ["hong@example.com"],
     }
+
+
 RRN = _text(
     RRN_PATTERN,
     "주민등록번호 for VID 본인확인 (optional; spaces and dashes are ignored): 13 digits whose check digit is "

@@ -32,8 +32,8 @@ def _ended(_conn: Any, *_args: Any) -> None:
     if start is None:
         return
     wall, cpu = time.perf_counter() - start[0], time.thread_time() - start[1]
-    g.timing_db = g.get('timing_db', 0.0) + wall
-    g.timing_lock = g.get('timing_lock', 0.0) + max(0.0, wall - cpu)
+    g.timing_db = g.get("timing_db", 0.0) + wall
+    g.timing_lock = g.get("timing_lock", 0.0) + max(0.0, wall - cpu)
     g.timing_sql_start = None
 
 

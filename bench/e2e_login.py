@@ -152,7 +152,9 @@ def measure(page: Page, rp_url: str, runs: int, conditions: dict | None, favouri
             chains.append(traffic.sequential())
             counts.append(len(traffic.spans) + len(traffic.started))
     last = sorted(traffic.spans, key=lambda span: span[0])
+    origin = last[0][0] if last else 0.0
     return {
+        "timeline": [(start - origin, end - origin, what.split("?")[0]) for start, end, what in last],
         "median": statistics.median(timings),
         "min": min(timings),
         "max": max(timings),
@@ -167,6 +169,7 @@ def measure(page: Page, rp_url: str, runs: int, conditions: dict | None, favouri
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--timeline", action="store_true", help="print when each request of the last run ran")
     parser.add_argument("--favourite", action="store_true", help="the login with a favourite (straight to the PIN)")
     args = parser.parse_args()
 
@@ -234,6 +237,11 @@ def main() -> None:
         "  requests of the last run: "
         + ", ".join(path.split(str(port), 1)[1] for path in results["loopback"]["last_requests"])
     )
+    if args.timeline:
+        for name in ("loopback", "mobile"):
+            print(f"  {name}, the last run's requests (ms from the first one's start):")
+            for start, end, what in results[name]["timeline"]:
+                print(f"    {start:7.1f} → {end:7.1f}  {what.split(str(port), 1)[1]}")
     print(f"  seed's claim '3초'만에 인증 완료: {3 / results['mobile']['median']:.1f}× faster on the mobile network")
 
 

@@ -7,7 +7,8 @@ production KDF unless FINCERT_SCRYPT_N etc. are set; rate limits on) and drives 
 Flask's test client: the RP's nonce, the SDK's warm page, /widget/open, 선택, the PIN (one post),
 the RP's verification. For each step it prints the median and p95 of the CPU time of the thread
 that served it (``time.thread_time``), next to ``GET /healthz`` as the framework's floor.
-``--profile open`` (or select, pin, verify, …) prints where that step's time goes (cProfile).
+``--profile open`` (or select, pin, verify, …) prints where that step's time goes (cProfile), and
+``--sql open`` the SQL statements that the step's last request ran.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main() -> None:
     parser.add_argument("--logins", type=int, default=40)
     parser.add_argument("--profile", choices=STEPS[1:], help="profile this step and print where its time goes")
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative or tottime")
+    parser.add_argument("--sql", choices=STEPS[1:], help="print the SQL statements of this step's last request")
     parser.add_argument("--only", default="", help="only functions whose file matches this (e.g. /app/)")
     args = parser.parse_args()
 
@@ -68,6 +70,13 @@ def main() -> None:
         _device, device_token = register_device(subscriber, USER_AGENT, "CPU_RP")
         db.session.commit()
 
+    statements: list[str] = []
+    if args.sql:
+        from sqlalchemy import event
+
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", lambda *call: statements.append(call[2]))
+
     browser = app.test_client()
     browser.set_cookie(COOKIE_NAME, device_token)
     rp = app.test_client()
@@ -75,17 +84,22 @@ def main() -> None:
     page_headers = {"User-Agent": USER_AGENT}
     htmx = {**page_headers, "HX-Request": "true"}
     cpu: dict[str, list[float]] = defaultdict(list)
+    step_statements: list[str] = []
     profiler = cProfile.Profile()
 
     def timed(step: str, client, method: str, path: str, **options):
         profiling = args.profile == step
         if profiling:
             profiler.enable()
+        if step == args.sql:
+            statements.clear()
         start = time.thread_time()
         response = client.open(path, method=method, **options)
         cpu[step].append((time.thread_time() - start) * 1000)
         if profiling:
             profiler.disable()
+        if step == args.sql:
+            step_statements[:] = statements
         if response.status_code >= 400:
             raise SystemExit(f"{step}: HTTP {response.status_code}\n{response.get_data(as_text=True)[:500]}")
         return response.get_data(as_text=True)
@@ -124,6 +138,10 @@ def main() -> None:
         values = sorted(cpu[step][3:])
         p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
         print(f"  {step:<16} median {statistics.median(values):6.2f}   p95 {p95:6.2f}")
+    if args.sql:
+        print(f"\nthe SQL of one '{args.sql}' ({len(step_statements)} statements):")
+        for statement in step_statements:
+            print("  " + " ".join(statement.split())[:160])
     if args.profile:
         print(f"\nwhere '{args.profile}' spends its time ({args.sort}, top 30):")
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.only, 30)

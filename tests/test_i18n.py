@@ -69,6 +69,17 @@ def test_every_step_of_an_english_login_is_english(app, client):
     assert not re.search(r"[가-힣]", re.sub(r"데모 이용기관|KB국민은행|홍길동", "", done))
 
 
+def test_the_bank_list_is_rendered_once_per_language_not_once_for_all(app, client):
+    """발급가능한 은행보기 is cached per process (app.widget.contexts.bank_items): a Korean listing
+    after an English one must still be Korean, and the other way round."""
+    subscriber_with_certificate()
+    for widget, label in ((english(app, client), "KB국민은행 QR code"), (WidgetBrowser(app, client), "KB국민은행 QR 코드")):
+        widget.identify()
+        widget.post("sms", code=widget.latest_code("01012345678"))
+        listing = widget.post("consent").get_data(as_text=True)
+        assert f'aria-label="{label}"' in listing and listing.count('class="bank-list__item"') == 22
+
+
 def test_a_wrong_pin_is_counted_in_english(app, client):
     subscriber_with_certificate()
     widget = english(app, client)

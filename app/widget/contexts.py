@@ -12,19 +12,25 @@ import hashlib
 import json
 from typing import Any
 
+import flask
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from flask import current_app, g, render_template
 from flask_babel import gettext
+from markupsafe import Markup
+from sqlalchemy import select
 
 from app import rules
-from app.banks import get_bank, list_banks
+from app.banks import get_bank
 from app.clock import utcnow
 from app.cloud.certificates import certificates_of, state_of, x509_of
 from app.cloud.devices import active_devices, is_phone, shown, shown_description
 from app.cloud.history import history
 from app.contract import LOGIN, SIGN_TYPES
 from app.errors import N_
-from app.models import Certificate, WidgetTransaction
+from app.extensions import db
+from app.i18n import language
+from app.models import Bank, Certificate, WidgetTransaction
 from app.personal_info import mask_phone
 from app.pki.verifier import vid_of
 from app.qr import qr_svg_inline
@@ -93,7 +99,24 @@ def listed_certificates(transaction: WidgetTransaction) -> list[tuple[Certificat
 
 def certificate_list(transaction: WidgetTransaction) -> dict[str, Any]:
     """인증서 선택 and the no-certificate step: the cloud's certificates and the issuing banks."""
-    return {"certificates": listed_certificates(transaction), "banks": list_banks()}
+    banks = db.session.execute(select(Bank.code, Bank.name, Bank.issue_url).order_by(Bank.sort_order)).all()
+    return {"certificates": listed_certificates(transaction), "banks": banks}
+
+
+_BANK_ITEMS: dict[tuple[Any, ...], Markup] = {}
+
+
+def bank_items(banks: list[Any]) -> Markup:
+    """The list of 발급가능한 은행보기 (a template global), rendered once per process for each page
+    family and language: it is most of the 인증서 선택 page's rendering and the same on every
+    opening (the key holds every value it shows, so a changed bank renders anew)."""
+    key = (g.get("ui"), language(), flask.request.script_root, current_app.config["PUBLIC_URL"], tuple(banks))
+    items = _BANK_ITEMS.get(key)
+    if items is None:
+        items = Markup(render_template("partials/widget/_bank_items.html", banks=banks))
+        if len(_BANK_ITEMS) < 32:  # a few families × languages; never grows with use
+            _BANK_ITEMS[key] = items
+    return items
 
 
 def _keypad(transaction: WidgetTransaction) -> dict[str, Any]:

@@ -28,10 +28,12 @@ from app.rules import PIN_LENGTH
 from app.security_headers import allow_framing_by
 from app.step_machine import IllegalMove, is_record_id
 from app.widget import cloud_access, transactions
+from app.widget.contexts import bank_items
 from app.widget.lookups import rp_of
 from app.widget.steps import Step, spec
 
 bp = Blueprint("widget", __name__, url_prefix="/widget")
+bp.add_app_template_global(bank_items)
 
 
 @bp.url_value_preprocessor

@@ -167,6 +167,20 @@ def _revoked(certificate):
     return certificate
 
 
+def test_a_certificate_revoked_while_its_pin_is_typed_ends_the_request_with_800006(app):
+    """Revoked (e.g. 재발급 at a bank on another device) between 선택 and the PIN: nothing the
+    person can change here, so the request ends and the RP hears 800006; no signature is made."""
+    _subscriber, certificate = subscriber_with_certificate()
+    transaction = open_login()
+    reach_cloud(transaction)
+    signing.choose_certificate(transaction, certificate.id)
+    _revoked(certificate)
+    outcome = type_pin(transaction)
+    assert outcome.finished_entry and transaction.status == "failed"
+    assert transaction.result["code"] == contract.CERTIFICATE_UNUSABLE
+    assert "signedVals" not in transaction.result and certificate.pin_failures == 0
+
+
 @pytest.mark.parametrize(
     ("kind", "listed_as"), [("locked", "잠김"), ("expired", "만료"), ("revoked", None), ("someone else's", None)]
 )

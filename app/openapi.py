@@ -518,20 +518,22 @@ def _rp_verify() -> dict[str, Any]:
     }
 
 
+def _contents(pattern: str, description: str, *, max_length: int | None = None) -> dict[str, Any]:
+    """A request's ``contents``: 1 to 10 strings of one kind."""
+    item: dict[str, Any] = {"type": "string", "pattern": pattern, "description": description}
+    if max_length is not None:
+        item["maxLength"] = max_length
+    return {"type": "array", "minItems": 1, "maxItems": 10, "items": item}
+
+
 def _sign_request() -> dict[str, Any]:
     """One of the SDK's sign parameter objects, as fincert.js sends it (app/widget/sdk.py)."""
-    texts = {
-        "type": "array",
-        "minItems": 1,
-        "maxItems": 10,
-        "items": {
-            "type": "string",
-            "pattern": plain_text_pattern(),
-            "maxLength": 4000,
-            "description": "1–4000 characters; line feeds and tabs, but no other control, format or "
-            "private-use character (such as U+202E)",
-        },
-    }
+    texts = _contents(
+        plain_text_pattern(),
+        "1–4000 characters; line feeds and tabs, but no other control, format or private-use character "
+        "(such as U+202E)",
+        max_length=4000,
+    )
     login = {"enum": ["01", "", None]}
     return {
         "type": "object",
@@ -590,17 +592,9 @@ def _sign_request() -> dict[str, Any]:
                         "required": ["contentType", "contents"],
                         "properties": {
                             "contentType": {"const": "binary"},
-                            "contents": {
-                                "type": "array",
-                                "minItems": 1,
-                                "maxItems": 10,
-                                "items": {
-                                    "type": "string",
-                                    "pattern": BINARY_PATTERN,
-                                    "maxLength": BINARY_MAX_LENGTH,
-                                    "description": "base64url of 1–65536 bytes",
-                                },
-                            },
+                            "contents": _contents(
+                                BINARY_PATTERN, "base64url of 1–65536 bytes", max_length=BINARY_MAX_LENGTH
+                            ),
                         },
                     },
                     {
@@ -608,16 +602,7 @@ def _sign_request() -> dict[str, Any]:
                         "required": ["contentType", "contents"],
                         "properties": {
                             "contentType": {"const": "hash"},
-                            "contents": {
-                                "type": "array",
-                                "minItems": 1,
-                                "maxItems": 10,
-                                "items": {
-                                    "type": "string",
-                                    "pattern": HASH_PATTERN,
-                                    "description": "base64url of a SHA-256 (32 bytes)",
-                                },
-                            },
+                            "contents": _contents(HASH_PATTERN, "base64url of a SHA-256 (32 bytes)"),
                         },
                     },
                 ]

@@ -198,47 +198,40 @@ CERTIFICATE_PEM = {
 }
 
 
-ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {
-                    "type": "string",
-                    "description": "a stable machine-readable code",
-                    "examples": ["invalid_fields"],
-                },
-                "message": {"type": "string", "description": "Korean, for people"},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                    "description": "for invalid_fields: a Korean message for each field",
-                },
-            },
-        }
+def _error_body(code: dict[str, Any], message: str, **more: Any) -> dict[str, Any]:
+    """``{"error": {"code", "message", …}}``: the one shape of every error answer."""
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": code, "message": {"type": "string", "description": message}, **more},
+            }
+        },
+    }
+
+
+ERROR = _error_body(
+    {"type": "string", "description": "a stable machine-readable code", "examples": ["invalid_fields"]},
+    "Korean, for people",
+    fields={
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "for invalid_fields: a Korean message for each field",
     },
-}
+)
 SDK_ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {
-                    "type": "string",
-                    "pattern": "^8000[0-9]{2}$",
-                    "description": "; ".join(f"{code} {message}" for code, message in SDK_CODES.items()),
-                    "examples": ["800001"],
-                },
-                "message": {"type": "string", "description": "Korean, for people (says which option is wrong)"},
-            },
-        }
-    },
+    **_error_body(
+        {
+            "type": "string",
+            "pattern": "^8000[0-9]{2}$",
+            "description": "; ".join(f"{code} {message}" for code, message in SDK_CODES.items()),
+            "examples": ["800001"],
+        },
+        "Korean, for people (says which option is wrong)",
+    ),
     "description": "what the SDK's fail() receives",
 }
 

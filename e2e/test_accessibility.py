@@ -69,6 +69,26 @@ def test_login_with_the_keyboard_only(desktop_context, live_server, in_app):
     expect(page.get_by_role("heading", name="로그인 성공")).to_be_visible()
 
 
+def test_a_field_entered_before_the_swap_settles_keeps_the_focus_and_the_text(desktop_page: Page, live_server):
+    """The new step's heading takes the focus when htmx settles the swap, a moment after it. Someone
+    already in a field by then (a fast person, a Playwright script filling right after the error
+    appeared) keeps it: moving the focus in the middle of typing empties the field. The settle is
+    slowed down here so that the field is surely entered before it."""
+    page = desktop_page
+    page.goto(f"{live_server.url}/widget/manage")
+    page.evaluate("htmx.config.defaultSettleDelay = 700")
+    page.get_by_label("이름").fill("홍길동")
+    page.get_by_label("휴대폰번호").fill("12345")
+    page.get_by_label("생년월일").fill("19900101")
+    page.get_by_role("button", name="다음").click()
+    expect(page.get_by_role("alert")).to_contain_text("휴대폰번호")
+    phone = page.get_by_label("휴대폰번호")
+    phone.fill("01012345678")
+    page.wait_for_function("() => !document.querySelector('.htmx-settling')")
+    expect(phone).to_be_focused()
+    expect(phone).to_have_value("01012345678")
+
+
 def axe_violations(frame_or_page) -> list[dict]:
     frame_or_page.add_script_tag(path=str(AXE))
     result = frame_or_page.evaluate(

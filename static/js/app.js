@@ -78,10 +78,18 @@
     tickCountdowns();
   });
 
+  // htmx settles a swap a moment after it (settleDelay). Whoever has moved into the new content
+  // by then (clicked or started typing in a field: a quick person, or a Playwright script) keeps
+  // their place: taking the focus from a field in the middle of typing empties what was typed.
+  var focusAtSwap = null;
+  document.addEventListener("htmx:afterSwap", function () {
+    focusAtSwap = document.activeElement;
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
-    if (target && target.id === "main") {
-      focusStepHeading(target);
-    }
+    if (!target || target.id !== "main") return;
+    var moved = document.activeElement !== focusAtSwap && target.contains(document.activeElement);
+    if (!moved) focusStepHeading(target);
   });
 })();
